@@ -1,0 +1,57 @@
+import { isObject } from './integration.js'
+
+/** Case-insensitive header lookup; `headers` may be anything a handler returned. */
+export function getHeader(headers: unknown, name: string): unknown {
+  if (!isObject(headers)) return undefined
+  if (name in headers) return headers[name]
+  const lower = name.toLowerCase()
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === lower) return headers[key]
+  }
+  return undefined
+}
+
+/** The key under which `name` is stored, whatever its casing, if present. */
+export function findHeaderKey(headers: Record<string, unknown>, name: string): string | undefined {
+  if (name in headers) return name
+  const lower = name.toLowerCase()
+  return Object.keys(headers).find((key) => key.toLowerCase() === lower)
+}
+
+/** Sets a header in place, replacing any entry of the same name in another casing. */
+export function setHeader(headers: Record<string, unknown>, name: string, value: unknown): void {
+  const existing = findHeaderKey(headers, name)
+  if (existing !== undefined && existing !== name) delete headers[existing]
+  headers[name] = value
+}
+
+/** RFC 9110 `token`: what a header name may contain. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+export const isValidHeaderName = (name: string): boolean => HEADER_NAME.test(name)
+
+// CR and LF would split the response (header injection); other controls are invalid in a field value.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNSAFE_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]+/g
+
+/** A header value that can never split or corrupt a response. */
+export const sanitizeHeaderValue = (value: string): string =>
+  value.replace(UNSAFE_IN_VALUE, ' ').trim()
+
+/**
+ * Merges header maps left to right into a new object: later names replace earlier
+ * ones case-insensitively, values are sanitised, invalid names and nullish values dropped.
+ */
+export function mergeHeaders(
+  ...sources: Array<Record<string, unknown> | null | undefined>
+): Record<string, string> {
+  const merged: Record<string, string> = {}
+  for (const source of sources) {
+    if (!source) continue
+    for (const [name, value] of Object.entries(source)) {
+      if (value === undefined || value === null || !isValidHeaderName(name)) continue
+      setHeader(merged, name, sanitizeHeaderValue(String(value)))
+    }
+  }
+  return merged
+}

@@ -1,0 +1,76 @@
+export { type Clock, systemClock } from './clock.js'
+export {
+  ageAtArrivalMs,
+  computeDeadline,
+  DEFAULT_INTEGRATION_TIMEOUT_MS,
+  DEFAULT_MARGIN_MS,
+  type Deadline,
+  type DeadlineOptions,
+  gatewayArrivalTime,
+  type LambdaContextLike,
+  remainingMs,
+  timeoutStatusFor,
+  traceIdTime,
+} from './deadline.js'
+export {
+  type ErrorContract,
+  type ErrorDescription,
+  type ErrorFormat,
+  type ErrorFormatter,
+  errorContract,
+  formatErrorBody,
+  PROBLEM_CONTENT_TYPE,
+  type RenderOptions,
+  renderErrorResponse,
+  retryAfterValue,
+} from './error-contract.js'
+export {
+  findHeaderKey,
+  getHeader,
+  isValidHeaderName,
+  mergeHeaders,
+  sanitizeHeaderValue,
+  setHeader,
+} from './headers.js'
+export {
+  type GateproofErrorProps,
+  type GateproofHttpError,
+  gateproofError,
+} from './http-error.js'
+export {
+  albMultiValueHeaders,
+  detectIntegration,
+  type EventOf,
+  INTEGRATIONS,
+  type Integration,
+  type IntegrationTypes,
+  isHttpApi,
+  isObject,
+  type ProxyEvent,
+  type ProxyResult,
+  type ResultOf,
+  usesPayloadV2,
+} from './integration.js'
+export {
+  assertFunction,
+  assertKnownOptions,
+  assertNumber,
+  assertOneOf,
+  GateproofOptionsError,
+} from './options.js'
+export { gateproofPlugin, type PluginHooks, type WithPlugin } from './plugin.js'
+export { type LambdaContextIdentity, requestIdOf } from './request-id.js'
+export {
+  getRequestDeadline,
+  internalKey,
+  type RequestLike,
+  setRequestDeadline,
+} from './request-state.js'
+export { ERROR_TYPES, errorTypeFor, isErrorStatus, isValidStatus, statusTitle } from './status.js'
+export {
+  createTelemetry,
+  type LogLevel,
+  SILENT,
+  type Telemetry,
+  type TelemetryOptions,
+} from './telemetry.js'

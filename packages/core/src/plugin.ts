@@ -1,0 +1,74 @@
+import { GateproofOptionsError } from './options.js'
+import type { RequestLike } from './request-state.js'
+
+/**
+ * The Middy plugin hooks a gateproof middleware needs besides `before`/`after`/
+ * `onError`: `requestStart` and `requestEnd` run on every path, including an early
+ * response from another middleware, which is the only leak-proof place to arm and
+ * release per-request resources; the early-timeout pair is how Middy preempts a handler.
+ */
+export interface PluginHooks {
+  requestStart?: (request: RequestLike) => void
+  requestEnd?: (request: RequestLike) => void | Promise<void>
+  timeoutEarlyInMillis?: number
+  timeoutEarlyResponse?: () => unknown
+}
+
+/** A middleware that needs plugin hooks carries them here. */
+export interface WithPlugin {
+  readonly plugin?: PluginHooks
+}
+
+/**
+ * Combines the plugin hooks of several gateproof middlewares into the one plugin
+ * object `middy(handler, plugin)` takes:
+ *
+ *     middy(handler, gateproofPlugin(guard, shedder)).use(guard).use(shedder)
+ *
+ * `requestStart` hooks run in the order given, `requestEnd` hooks in reverse; every
+ * `requestEnd` runs even when one throws (the first error is rethrown after).
+ */
+export function gateproofPlugin(
+  ...parts: Array<WithPlugin | PluginHooks | false | null | undefined>
+): PluginHooks {
+  const hooks = parts
+    .filter((part): part is WithPlugin | PluginHooks => Boolean(part))
+    .map((part) => ('plugin' in part ? part.plugin : (part as PluginHooks)))
+    .filter((hook): hook is PluginHooks => hook !== undefined)
+
+  const starts = hooks.flatMap((hook) => (hook.requestStart ? [hook.requestStart] : []))
+  const ends = hooks.flatMap((hook) => (hook.requestEnd ? [hook.requestEnd] : [])).reverse()
+  const timeouts = hooks.filter((hook) => hook.timeoutEarlyInMillis !== undefined)
+  if (timeouts.length > 1) {
+    throw new GateproofOptionsError(
+      '@gateproof/core',
+      'only one part may set Middy early-timeout hooks (use one timeout guard per handler)',
+    )
+  }
+
+  const plugin: PluginHooks = {}
+  if (starts.length > 0) {
+    plugin.requestStart = function gateproofRequestStart(request) {
+      for (const start of starts) start(request)
+    }
+  }
+  if (ends.length > 0) {
+    plugin.requestEnd = async function gateproofRequestEnd(request) {
+      let failure: { error: unknown } | undefined
+      for (const end of ends) {
+        try {
+          await end(request)
+        } catch (error) {
+          failure ??= { error }
+        }
+      }
+      if (failure) throw failure.error
+    }
+  }
+  const timeout = timeouts[0]
+  if (timeout) {
+    plugin.timeoutEarlyInMillis = timeout.timeoutEarlyInMillis
+    if (timeout.timeoutEarlyResponse) plugin.timeoutEarlyResponse = timeout.timeoutEarlyResponse
+  }
+  return plugin
+}

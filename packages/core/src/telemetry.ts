@@ -1,0 +1,68 @@
+import type { Logger } from '@aws-lambda-powertools/logger'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+
+export interface TelemetryOptions {
+  /** A Powertools `Metrics` instance; gateproof's metrics go out as single-metric EMF lines. */
+  metrics?: Metrics
+  /** A Powertools `Logger` instance for gateproof's structured log lines. */
+  logger?: Logger
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface Telemetry {
+  readonly hasMetrics: boolean
+  readonly hasLogger: boolean
+  /** One EMF line with one `Count` metric; dimensions must be bounded values. */
+  count(name: string, dimensions: Record<string, string>, value?: number): void
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void
+}
+
+/**
+ * gateproof's voice: silent without instances, and never throws into the request
+ * path. Metrics go through `singleMetric()` so the user's own buffer is never
+ * flushed or polluted by gateproof's.
+ */
+export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Telemetry {
+  const { metrics, logger } = options
+  return {
+    hasMetrics: metrics !== undefined,
+    hasLogger: logger !== undefined,
+    count(name, dimensions, value = 1) {
+      if (!metrics) return
+      try {
+        const single = metrics.singleMetric()
+        for (const [key, dimensionValue] of Object.entries(dimensions)) {
+          single.addDimension(key, dimensionValue)
+        }
+        single.addMetric(name, 'Count', value)
+      } catch (error) {
+        reportTelemetryFailure(logger, pkg, 'metric', error)
+      }
+    },
+    log(level, message, fields) {
+      if (!logger) return
+      try {
+        logger[level](message, { package: pkg, ...fields })
+      } catch (error) {
+        reportTelemetryFailure(undefined, pkg, 'log', error)
+      }
+    },
+  }
+}
+
+function reportTelemetryFailure(
+  logger: Logger | undefined,
+  pkg: string,
+  what: string,
+  error: unknown,
+): void {
+  try {
+    if (logger) logger.warn(`gateproof could not emit a ${what}`, { package: pkg, error })
+    else process.emitWarning(`gateproof could not emit a ${what}: ${String(error)}`, { code: pkg })
+  } catch {
+    // Telemetry about telemetry failing must not fail the request either.
+  }
+}
+
+export const SILENT: Telemetry = createTelemetry('@gateproof/core')

@@ -1,0 +1,74 @@
+/**
+ * The rows of `gateway-facts.md` the simulator encodes, with their evidence class.
+ * A simulated answer that rests on an UNCONFIRMED row is the documented best guess
+ * and says so (`confirmed: false`); tests must not present it as AWS behaviour.
+ */
+export const FACT_ROWS = {
+  R1: 'VAL',
+  R2: 'VAL',
+  R3: 'VAL',
+  R4: 'VAL',
+  R5: 'VAL',
+  R6: 'VAL',
+  R7: 'VAL',
+  R8: 'VAL',
+  R9: 'VAL',
+  R10: 'UNCONFIRMED',
+  R11: 'UNCONFIRMED',
+  R12: 'VAL',
+  R13: 'VAL',
+  R14: 'VAL',
+  R15: 'VAL',
+  R16: 'DOC',
+  R17: 'DOC',
+  R18: 'VAL',
+  R19: 'VAL',
+  R20: 'DOC',
+  R21: 'DOC',
+  R22: 'DOC',
+  R23: 'VAL',
+  R24: 'UNCONFIRMED',
+  'H1-1': 'DOC',
+  'H1-2': 'UNCONFIRMED',
+  'H1-3': 'EMU',
+  'H1-4': 'EMU',
+  'H2-1': 'DOC',
+  'H2-2': 'DOC',
+  'H2-3': 'DOC',
+  'H2-4': 'UNCONFIRMED',
+  'H2-5': 'DOC',
+  'H2-6': 'DOC',
+  'H2-7': 'EMU',
+  'H2-8': 'UNCONFIRMED',
+  'H2-9': 'UNCONFIRMED',
+  'H2-10': 'UNCONFIRMED',
+  A1: 'DOC',
+  A2: 'DOC',
+  A4: 'DOC',
+  A5: 'DOC',
+  A7: 'DOC',
+  A8: 'COMM',
+  U1: 'VAL',
+  U2: 'VAL',
+  U3: 'VAL',
+  U4: 'VAL',
+  U5: 'VAL',
+  U6: 'VAL',
+  U7: 'UNCONFIRMED',
+  /** §2.1 unhandled exception / function error. */
+  'F-unhandled': 'DOC',
+  /** §2.1 function timeout (a function error). REST derived from the DOC rule, HTTP API COMM, FURL UNCONFIRMED. */
+  'F-timeout': 'DOC',
+  /** §2.1 integration timeout: REST 504 (DOC GR table), HTTP API 503 (COMM). */
+  'F-integration-timeout': 'DOC',
+  /** §2.1 throttle: REST 500 (DOC/COMM), ALB 502 (DOC), FURL 429 (DOC), HTTP API UNCONFIRMED. */
+  'F-throttle': 'DOC',
+  /** §2.1 response payload over 6 MB: client status derived, UNCONFIRMED. */
+  'F-payload': 'UNCONFIRMED',
+  /** §6.4 REST 10 240-byte header budget: what the client sees when exceeded is UNCONFIRMED. */
+  'Q-rest-headers': 'UNCONFIRMED',
+  /** A shape rule no row covers; the simulator's answer is a best guess. */
+  unconfirmed: 'UNCONFIRMED',
+} as const
+
+export type FactRow = keyof typeof FACT_ROWS

@@ -1,0 +1,31 @@
+export {
+  type Capture,
+  type CapturedLog,
+  type CapturedMetric,
+  captureOutput,
+  expectLog,
+  expectMetric,
+  findLogs,
+  findMetrics,
+  type LogExpectation,
+  type MetricExpectation,
+  metricsOfEmfLine,
+} from './capture.js'
+export { type LambdaContextOptions, lambdaContext } from './context.js'
+export {
+  type AlbEventOptions,
+  albEvent,
+  type EventOverrides,
+  type EventTimeOptions,
+  functionUrlEvent,
+  httpApiEvent,
+  httpApiV1Event,
+  restEvent,
+} from './events.js'
+export { FACT_ROWS, type FactRow } from './facts.js'
+export {
+  type ClientResponse,
+  type FunctionOutcome,
+  type SimulateOptions,
+  simulateGateway,
+} from './simulate.js'

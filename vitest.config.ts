@@ -1,0 +1,21 @@
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url))
+
+// Tests run against the TypeScript sources, so a change is tested without a build.
+const alias = readdirSync(packagesDir).map((dir) => ({
+  find: dir === 'gateproof' ? /^gateproof$/ : new RegExp(`^@gateproof/${dir}$`),
+  replacement: `${packagesDir}${dir}/src/index.ts`,
+}))
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    reporters: ['default'],
+  },
+})
