@@ -26,23 +26,42 @@ const packages = readdirSync(join(root, 'packages'), { withFileTypes: true })
   })
   .filter(({ manifest }) => !manifest.private)
   // GATEPROOF_PACKAGES=core,testing checks a subset while developing.
-  .filter(({ dir }) => !process.env.GATEPROOF_PACKAGES || process.env.GATEPROOF_PACKAGES.split(',').some((n) => dir.endsWith(`/packages/${n}`)))
+  .filter(
+    ({ dir }) =>
+      !process.env.GATEPROOF_PACKAGES ||
+      process.env.GATEPROOF_PACKAGES.split(',').some((n) => dir.endsWith(`/packages/${n}`)),
+  )
 
 for (const pkg of packages) {
   const out = run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: pkg.dir })
-  pkg.tarball = out.trim().split('\n').filter((line) => line.endsWith('.tgz')).at(-1)
+  pkg.tarball = out
+    .trim()
+    .split('\n')
+    .filter((line) => line.endsWith('.tgz'))
+    .at(-1)
   if (!pkg.tarball) throw new Error(`pnpm pack printed no tarball for ${pkg.name}:\n${out}`)
   if (!pkg.tarball.startsWith('/')) pkg.tarball = join(tarballs, pkg.tarball)
 
-  const { messages } = await publint({ pkgDir: pkg.dir, level: 'warning', strict: true, pack: 'pnpm' })
+  const { messages } = await publint({
+    pkgDir: pkg.dir,
+    level: 'warning',
+    strict: true,
+    pack: 'pnpm',
+  })
   for (const message of messages) {
     failures.push(`publint ${pkg.name}: ${formatMessage(message, pkg.manifest) ?? message.code}`)
   }
   try {
-    run(join(root, 'node_modules/.bin/attw'), [pkg.tarball, '--profile', 'esm-only', '--format', 'table-flipped'])
+    run(join(root, 'node_modules/.bin/attw'), [
+      pkg.tarball,
+      '--profile',
+      'esm-only',
+      '--format',
+      'table-flipped',
+    ])
     console.log(`ok   attw     ${pkg.name}`)
   } catch (error) {
-    failures.push(`attw ${pkg.name}:\n${error.stdout ?? ""}${error.stderr ?? error.message}`)
+    failures.push(`attw ${pkg.name}:\n${error.stdout ?? ''}${error.stderr ?? error.message}`)
   }
   if (messages.length === 0) console.log(`ok   publint  ${pkg.name}`)
 }
@@ -54,10 +73,16 @@ mkdirSync(project)
 const fileSpecs = Object.fromEntries(packages.map((pkg) => [pkg.name, `file:${pkg.tarball}`]))
 writeFileSync(
   join(project, 'package.json'),
-  JSON.stringify({ name: 'pack-check', private: true, dependencies: fileSpecs, overrides: fileSpecs }, null, 2),
+  JSON.stringify(
+    { name: 'pack-check', private: true, dependencies: fileSpecs, overrides: fileSpecs },
+    null,
+    2,
+  ),
 )
 try {
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--omit=dev'], { cwd: project })
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--omit=dev'], {
+    cwd: project,
+  })
 } catch (error) {
   failures.push(`npm install of the packed tarballs failed:\n${error.stdout}${error.stderr}`)
 }
@@ -80,7 +105,11 @@ if (failures.length === 0) {
       if (subpath === '.' || subpath === './package.json') continue
       const specifier = `${pkg.name}/${subpath.slice(2)}`
       try {
-        run(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`], { cwd: project })
+        run(
+          process.execPath,
+          ['--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`],
+          { cwd: project },
+        )
         console.log(`ok   import   ${specifier}`)
       } catch (error) {
         // A subpath may need an optional peer the fresh project lacks; report only other failures.
@@ -97,4 +126,6 @@ if (failures.length > 0) {
   console.error(`\n${failures.length} package check(s) failed:\n\n${failures.join('\n\n')}`)
   process.exit(1)
 }
-console.log(`\npackage checks: ${packages.length} packages passed publint, attw and pack-and-install`)
+console.log(
+  `\npackage checks: ${packages.length} packages passed publint, attw and pack-and-install`,
+)

@@ -28,6 +28,7 @@ export function traceIdTime(header: string | undefined): number | undefined {
   let root: number | undefined
   for (const match of header.matchAll(TRACE_TIME)) {
     const ms = Number.parseInt(match[2] as string, 16) * 1000
+    if (ms === 0) continue
     if (match[1] === 'Self') return ms
     root ??= ms
   }
@@ -44,10 +45,10 @@ export function gatewayArrivalTime(
   switch (integration) {
     case 'rest':
     case 'http-v1':
-      return finiteNumber(requestContext?.requestTimeEpoch)
+      return epochMs(requestContext?.requestTimeEpoch)
     case 'http-v2':
     case 'function-url':
-      return finiteNumber(requestContext?.timeEpoch)
+      return epochMs(requestContext?.timeEpoch)
     case 'alb': {
       const single = getHeader(event.headers, 'x-amzn-trace-id')
       const multi = getHeader(event.multiValueHeaders, 'x-amzn-trace-id')
@@ -59,9 +60,10 @@ export function gatewayArrivalTime(
   }
 }
 
-const finiteNumber = (value: unknown): number | undefined => {
-  const n = typeof value === 'string' ? Number(value) : value
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined
+// A zero or negative epoch is a hand-written test event, not an arrival time.
+const epochMs = (value: unknown): number | undefined => {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined
 }
 
 export interface LambdaContextLike {

@@ -1,6 +1,6 @@
-import { mergeHeaders } from './headers.js'
-import { albMultiValueHeaders, type Integration, type ProxyResult } from './integration.js'
-import { errorTypeFor, statusTitle } from './status.js'
+import { mergeHeaders, sanitizeHeaderValue } from './headers.js'
+import { albMultiValueHeaders, type Integration } from './integration.js'
+import { errorTypeFor, isValidStatus, statusTitle } from './status.js'
 
 /**
  * One error shape for every error a client sees (RFC 9457 problem details plus
@@ -25,6 +25,7 @@ export type ErrorFormat = 'problem' | 'message' | ErrorFormatter
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
 
 export interface ErrorDescription {
+  /** An integer from 100 to 599; anything else renders as 500 rather than a response the gateway rejects. */
   status: number
   /** Defaults to the status's reason phrase. */
   title?: string
@@ -45,6 +46,20 @@ export interface ErrorDescription {
   headers?: Record<string, unknown>
 }
 
+/**
+ * A rendered error: a proxy result every front door accepts (assignable to
+ * `ResultOf<I>` for each), with `statusDescription` only for ALB and
+ * `multiValueHeaders` instead of `headers` for ALB target groups in that mode.
+ */
+export interface RenderedErrorResponse {
+  statusCode: number
+  statusDescription?: string
+  headers?: Record<string, string>
+  multiValueHeaders?: Record<string, string[]>
+  body: string
+  isBase64Encoded: false
+}
+
 export interface RenderOptions {
   format?: ErrorFormat
   integration?: Integration
@@ -53,21 +68,41 @@ export interface RenderOptions {
   errorTypes?: Readonly<Record<number, string>>
 }
 
+/** Members an extension may not replace: they are what every client parses. */
+const CONTRACT_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'errorType',
+  'requestId',
+  '__proto__',
+])
+
 /** The body members of the contract for an error. */
 export function errorContract(
   error: ErrorDescription,
   errorTypes?: Readonly<Record<number, string>>,
 ): ErrorContract {
-  const expose = error.expose ?? error.status < 500
+  const status = isValidStatus(error.status) ? error.status : 500
+  const expose = error.expose ?? status < 500
+  // The body's errorType must equal the header, and the header is sanitised.
+  const errorType =
+    sanitizeHeaderValue(error.errorType ?? '') ||
+    sanitizeHeaderValue(errorTypeFor(status, errorTypes))
   const contract: ErrorContract = {
-    ...(expose ? error.extensions : undefined),
     type: error.type ?? 'about:blank',
-    title: error.title ?? statusTitle(error.status),
-    status: error.status,
-    errorType: error.errorType ?? errorTypeFor(error.status, errorTypes),
+    title: error.title ?? statusTitle(status),
+    status,
+    ...(expose && error.detail ? { detail: error.detail } : undefined),
+    errorType,
+    ...(error.requestId ? { requestId: error.requestId } : undefined),
   }
-  if (expose && error.detail) contract.detail = error.detail
-  if (error.requestId) contract.requestId = error.requestId
+  if (expose && error.extensions) {
+    for (const [key, value] of Object.entries(error.extensions)) {
+      if (!CONTRACT_MEMBERS.has(key)) contract[key] = value
+    }
+  }
   return contract
 }
 
@@ -92,16 +127,39 @@ export function formatErrorBody(
 export const retryAfterValue = (seconds: number): string =>
   String(Math.max(1, Math.ceil(Number.isFinite(seconds) ? seconds : 1)))
 
+// The renderer runs while handling an error: a custom formatter that throws or returns
+// something that is not a body must not turn a clean error into the gateway's 502.
+function safeFormat(
+  contract: ErrorContract,
+  format: ErrorFormat | undefined,
+): { body: string; contentType: string } {
+  for (const attempt of [format, 'problem'] as const) {
+    try {
+      const formatted = formatErrorBody(contract, attempt)
+      if (typeof formatted?.body === 'string' && typeof formatted.contentType === 'string') {
+        return formatted
+      }
+    } catch {
+      // try the next format
+    }
+  }
+  // Extensions are the only members that can fail to serialise (BigInt, cycles).
+  const { type, title, status, detail, errorType, requestId } = contract
+  return formatErrorBody({ type, title, status, detail, errorType, requestId }, 'problem')
+}
+
 /**
  * Renders an error as a proxy result every front door delivers as is: status,
  * `Content-Type`, `x-amzn-ErrorType`, `Retry-After` when given, and the body.
+ * A custom formatter that throws or returns no string body falls back to `problem`.
  */
 export function renderErrorResponse(
   error: ErrorDescription,
   options: RenderOptions = {},
-): ProxyResult & { statusCode: number; body: string } {
+): RenderedErrorResponse {
   const contract = errorContract(error, options.errorTypes)
-  const { body, contentType } = formatErrorBody(contract, options.format)
+  const status = contract.status
+  const { body, contentType } = safeFormat(contract, options.format)
   const headers = mergeHeaders(error.headers, {
     'Content-Type': contentType,
     'x-amzn-ErrorType': contract.errorType,
@@ -109,14 +167,20 @@ export function renderErrorResponse(
       error.retryAfterSeconds === undefined ? undefined : retryAfterValue(error.retryAfterSeconds),
   })
   if (options.integration === 'alb') {
-    const statusDescription = `${error.status} ${statusTitle(error.status)}`
+    const statusDescription = `${status} ${statusTitle(status)}`
     if (albMultiValueHeaders(options.event)) {
       const multiValueHeaders = Object.fromEntries(
         Object.entries(headers).map(([name, value]) => [name, [value]]),
       )
-      return { statusCode: error.status, statusDescription, multiValueHeaders, body, isBase64Encoded: false }
+      return {
+        statusCode: status,
+        statusDescription,
+        multiValueHeaders,
+        body,
+        isBase64Encoded: false,
+      }
     }
-    return { statusCode: error.status, statusDescription, headers, body, isBase64Encoded: false }
+    return { statusCode: status, statusDescription, headers, body, isBase64Encoded: false }
   }
-  return { statusCode: error.status, headers, body, isBase64Encoded: false }
+  return { statusCode: status, headers, body, isBase64Encoded: false }
 }

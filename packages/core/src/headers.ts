@@ -30,17 +30,32 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 export const isValidHeaderName = (name: string): boolean => HEADER_NAME.test(name)
 
-// CR and LF would split the response (header injection); other controls are invalid in a field value.
+// CR and LF would split the response (header injection); other C0/C1 controls and DEL are
+// invalid in a field value (RFC 9110 §5.5), and U+2028/U+2029 end a line for some parsers.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNSAFE_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]+/g
+const UNSAFE_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]+/g
 
 /** A header value that can never split or corrupt a response. */
 export const sanitizeHeaderValue = (value: string): string =>
   value.replace(UNSAFE_IN_VALUE, ' ').trim()
 
+/** A header value as text: strings, numbers and booleans as they print, arrays comma-joined. */
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value)
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(headerText).filter((item) => item !== undefined)
+    return items.length > 0 ? items.join(', ') : undefined
+  }
+  return undefined
+}
+
 /**
  * Merges header maps left to right into a new object: later names replace earlier
- * ones case-insensitively, values are sanitised, invalid names and nullish values dropped.
+ * ones case-insensitively, values are sanitised, invalid names and values that are
+ * not text (nullish, objects) dropped.
  */
 export function mergeHeaders(
   ...sources: Array<Record<string, unknown> | null | undefined>
@@ -49,8 +64,9 @@ export function mergeHeaders(
   for (const source of sources) {
     if (!source) continue
     for (const [name, value] of Object.entries(source)) {
-      if (value === undefined || value === null || !isValidHeaderName(name)) continue
-      setHeader(merged, name, sanitizeHeaderValue(String(value)))
+      const text = headerText(value)
+      if (text === undefined || !isValidHeaderName(name)) continue
+      setHeader(merged, name, sanitizeHeaderValue(text))
     }
   }
   return merged

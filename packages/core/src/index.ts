@@ -20,6 +20,7 @@ export {
   errorContract,
   formatErrorBody,
   PROBLEM_CONTENT_TYPE,
+  type RenderedErrorResponse,
   type RenderOptions,
   renderErrorResponse,
   retryAfterValue,
@@ -52,6 +53,7 @@ export {
   usesPayloadV2,
 } from './integration.js'
 export {
+  assertBoolean,
   assertFunction,
   assertKnownOptions,
   assertNumber,
@@ -69,6 +71,7 @@ export {
 export { ERROR_TYPES, errorTypeFor, isErrorStatus, isValidStatus, statusTitle } from './status.js'
 export {
   createTelemetry,
+  type Dimensions,
   type LogLevel,
   SILENT,
   type Telemetry,

@@ -40,13 +40,15 @@ export type ProxyResult = ResultOf<Integration>
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\.on\.aws$/
+// `<url-id>.lambda-url.<region>.on.aws`; emulators keep the `lambda-url.<region>.` part.
+const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\./i
 
 /**
  * Which front door sent this event, or `undefined` when it is none of them.
  *
  * Payload 2.0 events from HTTP API and Function URLs share one schema; the
- * `*.lambda-url.<region>.on.aws` domain is what tells them apart.
+ * `*.lambda-url.<region>.on.aws` domain is what tells them apart. HTTP API 1.0
+ * events carry `version: '1.0'`; REST events carry no version.
  */
 export function detectIntegration(event: unknown): Integration | undefined {
   if (!isObject(event)) return undefined

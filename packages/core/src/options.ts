@@ -9,18 +9,45 @@ export class GateproofOptionsError extends TypeError {
   }
 }
 
-export function assertKnownOptions(pkg: string, options: object, known: readonly string[]): void {
+/** A value as a message shows it: strings quoted, everything else as it prints. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'function') return 'a function'
+  if (Array.isArray(value)) return 'an array'
+  if (value === null) return 'null'
+  if (typeof value === 'object') return 'an object'
+  return String(value)
+}
+
+const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ')
+
+/** The options object is a plain object and has no key outside `known` (typos fail). */
+export function assertKnownOptions(pkg: string, options: unknown, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new GateproofOptionsError(pkg, `options must be an object, got ${describe(options)}`)
+  }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new GateproofOptionsError(
         pkg,
-        `unknown option "${key}"; expected one of ${known.map((k) => `"${k}"`).join(', ')}`,
+        `unknown option "${key}"; expected one of ${quoted(known)}`,
         { option: key },
       )
     }
   }
 }
 
+function rangeText(min: number, max: number, integer: boolean): string {
+  const kind = integer ? 'an integer' : 'a number'
+  const hasMin = min !== Number.NEGATIVE_INFINITY
+  const hasMax = max !== Number.POSITIVE_INFINITY
+  if (hasMin && hasMax) return `${kind} from ${min} to ${max}`
+  if (hasMin) return `${kind} ≥ ${min}`
+  if (hasMax) return `${kind} ≤ ${max}`
+  return kind
+}
+
+/** `value` is undefined or a number (not NaN) within `[min, max]`, an integer when asked. */
 export function assertNumber(
   pkg: string,
   name: string,
@@ -35,13 +62,15 @@ export function assertNumber(
     value <= max &&
     (!integer || Number.isInteger(value))
   if (!ok) {
-    const range = `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`
-    throw new GateproofOptionsError(pkg, `option "${name}" must be ${range}, got ${String(value)}`, {
-      option: name,
-    })
+    throw new GateproofOptionsError(
+      pkg,
+      `option "${name}" must be ${rangeText(min, max, integer)}, got ${describe(value)}`,
+      { option: name },
+    )
   }
 }
 
+/** `value` is undefined or one of `allowed`. */
 export function assertOneOf<T extends string>(
   pkg: string,
   name: string,
@@ -51,12 +80,31 @@ export function assertOneOf<T extends string>(
   if (value === undefined || allowed.includes(value as T)) return
   throw new GateproofOptionsError(
     pkg,
-    `option "${name}" must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`,
+    `option "${name}" must be one of ${quoted(allowed)}, got ${describe(value)}`,
     { option: name },
   )
 }
 
+/** `value` is undefined or a function. */
 export function assertFunction(pkg: string, name: string, value: unknown): void {
   if (value === undefined || typeof value === 'function') return
-  throw new GateproofOptionsError(pkg, `option "${name}" must be a function`, { option: name })
+  throw new GateproofOptionsError(
+    pkg,
+    `option "${name}" must be a function, got ${describe(value)}`,
+    { option: name },
+  )
+}
+
+/** `value` is undefined or a boolean. */
+export function assertBoolean(
+  pkg: string,
+  name: string,
+  value: unknown,
+): asserts value is boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return
+  throw new GateproofOptionsError(
+    pkg,
+    `option "${name}" must be true or false, got ${describe(value)}`,
+    { option: name },
+  )
 }

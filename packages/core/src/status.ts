@@ -32,13 +32,14 @@ export function statusTitle(status: number): string {
  * The `x-amzn-ErrorType` for a status: from `overrides`, then the table, then the
  * reason phrase in PascalCase (`418` → `ImATeapotException`).
  */
-export function errorTypeFor(
-  status: number,
-  overrides?: Readonly<Record<number, string>>,
-): string {
+export function errorTypeFor(status: number, overrides?: Readonly<Record<number, string>>): string {
   const known = overrides?.[status] ?? ERROR_TYPES[status]
   if (known !== undefined) return known
-  const words = statusTitle(status).replace(/[^A-Za-z0-9 ]+/g, ' ').split(/\s+/)
+  const words = statusTitle(status)
+    .replace(/'/g, '')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
   return `${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()).join('')}Exception`
 }
 

@@ -10,11 +10,17 @@ export interface TelemetryOptions {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
+/** Metric dimensions; numbers (a status code) are written as strings. */
+export type Dimensions = Readonly<Record<string, string | number | undefined>>
+
 export interface Telemetry {
   readonly hasMetrics: boolean
   readonly hasLogger: boolean
-  /** One EMF line with one `Count` metric; dimensions must be bounded values. */
-  count(name: string, dimensions: Record<string, string>, value?: number): void
+  /**
+   * One EMF line with one `Count` metric; dimensions must be bounded values
+   * (status code, error type, reason, integration). Undefined or empty values are left out.
+   */
+  count(name: string, dimensions: Dimensions, value?: number): void
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void
 }
 
@@ -33,7 +39,8 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
       try {
         const single = metrics.singleMetric()
         for (const [key, dimensionValue] of Object.entries(dimensions)) {
-          single.addDimension(key, dimensionValue)
+          if (dimensionValue === undefined || dimensionValue === '') continue
+          single.addDimension(key, String(dimensionValue))
         }
         single.addMetric(name, 'Count', value)
       } catch (error) {

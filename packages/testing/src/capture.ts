@@ -34,30 +34,32 @@ export interface Capture {
  */
 export function captureOutput(): Capture {
   const lines: string[] = []
+  // What each write call printed, up to a line end: Powertools prints one record per
+  // call, pretty-printed over several lines when POWERTOOLS_DEV is set.
+  const writes: string[] = []
   const streams = [process.stdout, process.stderr] as const
   const originals = streams.map((stream) => stream.write)
-  let pending = ''
+  const pending = new Map<NodeJS.WriteStream, { line: string; write: string }>()
   for (const stream of streams) {
+    pending.set(stream, { line: '', write: '' })
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-      pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString()
-      const parts = pending.split('\n')
-      pending = parts.pop() ?? ''
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString()
+      const buffer = pending.get(stream) ?? { line: '', write: '' }
+      const parts = (buffer.line + text).split('\n')
+      buffer.line = parts.pop() ?? ''
       lines.push(...parts.filter((part) => part.trim() !== ''))
+      buffer.write += text
+      if (buffer.write.endsWith('\n')) {
+        writes.push(buffer.write)
+        buffer.write = ''
+      }
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined
       callback?.()
       return true
     }) as typeof stream.write
   }
   let stopped = false
-  const parsed = () =>
-    lines.flatMap((line) => {
-      try {
-        const value: unknown = JSON.parse(line)
-        return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : []
-      } catch {
-        return []
-      }
-    })
+  const parsed = () => writes.flatMap(recordsOfWrite)
   return {
     lines,
     metrics: () => parsed().flatMap(metricsOfEmfLine),
@@ -77,6 +79,27 @@ export function captureOutput(): Capture {
       })
     },
   }
+}
+
+const asRecord = (text: string): Record<string, unknown> | undefined => {
+  try {
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The JSON records in one write: the whole text as one record, else one per line. */
+function recordsOfWrite(text: string): Array<Record<string, unknown>> {
+  const whole = asRecord(text)
+  if (whole) return [whole]
+  return text.split('\n').flatMap((line) => {
+    const record = line.trim() === '' ? undefined : asRecord(line)
+    return record ? [record] : []
+  })
 }
 
 interface EmfDirective {
@@ -124,14 +147,16 @@ export function findMetrics(
   capture: Pick<Capture, 'metrics'>,
   expected: MetricExpectation,
 ): CapturedMetric[] {
-  return capture.metrics().filter(
-    (metric) =>
-      metric.name === expected.name &&
-      (expected.value === undefined || metric.value === expected.value) &&
-      Object.entries(expected.dimensions ?? {}).every(
-        ([key, value]) => metric.dimensions[key] === value,
-      ),
-  )
+  return capture
+    .metrics()
+    .filter(
+      (metric) =>
+        metric.name === expected.name &&
+        (expected.value === undefined || metric.value === expected.value) &&
+        Object.entries(expected.dimensions ?? {}).every(
+          ([key, value]) => metric.dimensions[key] === value,
+        ),
+    )
 }
 
 export interface LogExpectation {

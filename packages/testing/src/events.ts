@@ -40,7 +40,10 @@ const clfTime = (ms: number): string => {
   return `${pad(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`
 }
 
-function merge<E extends { requestContext: object }>(base: E, overrides: EventOverrides<E> = {}): E {
+function merge<E extends { requestContext: object }>(
+  base: E,
+  overrides: EventOverrides<E> = {},
+): E {
   const { requestContext, ...rest } = overrides
   return {
     ...base,
@@ -235,7 +238,9 @@ export function albEvent(
   overrides?: EventOverrides<ALBEvent>,
   { arrivedAt = Date.now(), multiValueHeaders = false }: AlbEventOptions = {},
 ): ALBEvent {
-  const seconds = Math.floor(arrivedAt / 1000).toString(16).padStart(8, '0')
+  const seconds = Math.floor(arrivedAt / 1000)
+    .toString(16)
+    .padStart(8, '0')
   const headers: Record<string, string> = {
     accept: 'application/json',
     host: 'lambda-alb-123578498.us-east-1.elb.amazonaws.com',

@@ -4,6 +4,8 @@
  * and says so (`confirmed: false`); tests must not present it as AWS behaviour.
  */
 export const FACT_ROWS = {
+  /** §1.1 the documented REST proxy output format: a well-formed result is delivered as returned. */
+  'R-format': 'DOC',
   R1: 'VAL',
   R2: 'VAL',
   R3: 'VAL',
@@ -67,6 +69,14 @@ export const FACT_ROWS = {
   'F-payload': 'UNCONFIRMED',
   /** §6.4 REST 10 240-byte header budget: what the client sees when exceeded is UNCONFIRMED. */
   'Q-rest-headers': 'UNCONFIRMED',
+  /** §6.2 REST remaps or drops some response headers (`WWW-Authenticate` → `X-Amzn-Remapped-WWW-Authenticate`). */
+  'HDR-rest-remap': 'DOC',
+  /** §6.1 whether HTTP API passes a function's `x-amzn-*` headers (reserved names) through. */
+  'HDR-http-x-amzn': 'UNCONFIRMED',
+  /** §1.4/§8 the body of an ALB-generated error (A4): the awselb HTML page is a best guess. */
+  'BODY-alb-error': 'UNCONFIRMED',
+  /** §2.1 the body of a Function URL throttle (429) response. */
+  'BODY-furl-throttle': 'UNCONFIRMED',
   /** A shape rule no row covers; the simulator's answer is a best guess. */
   unconfirmed: 'UNCONFIRMED',
 } as const

@@ -24,6 +24,13 @@ export {
 } from './events.js'
 export { FACT_ROWS, type FactRow } from './facts.js'
 export {
+  type AnyHandler,
+  type Exchange,
+  type LocalGateway,
+  type LocalGatewayOptions,
+  startLocalGateway,
+} from './local-gateway.js'
+export {
   type ClientResponse,
   type FunctionOutcome,
   type SimulateOptions,

@@ -63,13 +63,18 @@ class Verdict {
   }
 }
 
+const REST_5XX_HEADERS = {
+  'Content-Type': 'application/json',
+  'x-amzn-ErrorType': 'InternalServerErrorException',
+}
+
 /** The front door's own answer when the function failed or answered in a shape it rejects. */
 function functionError(integration: Integration, verdict: Verdict): ClientResponse {
   switch (integration) {
     case 'rest':
       return verdict.answer(
         502,
-        { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'InternalServerErrorException' },
+        { ...REST_5XX_HEADERS },
         '{"message": "Internal server error"}',
         true,
       )
@@ -84,19 +89,21 @@ function functionError(integration: Integration, verdict: Verdict): ClientRespon
     case 'function-url':
       return verdict.answer(502, {}, 'Internal Server Error', true)
     case 'alb':
-      return albErrorPage(502, verdict.cite('unconfirmed'))
+      return albErrorPage(502, verdict)
   }
 }
 
-// The body of ALB-generated errors is UNCONFIRMED (A4); this is the usual awselb page.
+// The body of ALB-generated errors is UNCONFIRMED (A4, §8); this is the usual awselb page.
 function albErrorPage(status: number, verdict: Verdict): ClientResponse {
   const title = `${status} ${statusTitle(status)}`
-  return verdict.answer(
-    status,
-    { 'content-type': 'text/html', server: 'awselb/2.0' },
-    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
-    true,
-  )
+  return verdict
+    .cite('BODY-alb-error')
+    .answer(
+      status,
+      { 'content-type': 'text/html', server: 'awselb/2.0' },
+      `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
+      true,
+    )
 }
 
 /**
@@ -114,9 +121,7 @@ export function simulateGateway(
     case 'threw':
       return functionError(integration, verdict.cite('F-unhandled'))
     case 'function-timeout':
-      verdict.cite('F-timeout')
-      if (integration === 'function-url') verdict.cite('unconfirmed')
-      return functionError(integration, verdict)
+      return functionTimeout(integration, verdict)
     case 'integration-timeout':
       return integrationTimeout(integration, verdict.cite('F-integration-timeout'))
     case 'throttled':
@@ -124,6 +129,13 @@ export function simulateGateway(
     case 'returned':
       return returned(integration, outcome.value, options, verdict)
   }
+}
+
+function functionTimeout(integration: Integration, verdict: Verdict): ClientResponse {
+  verdict.cite('F-timeout')
+  // §2.1: the Function URL answer to a function timeout is UNCONFIRMED (function-error path).
+  if (integration === 'function-url') verdict.cite('unconfirmed')
+  return functionError(integration, verdict)
 }
 
 function integrationTimeout(integration: Integration, verdict: Verdict): ClientResponse {
@@ -146,7 +158,7 @@ function integrationTimeout(integration: Integration, verdict: Verdict): ClientR
     // ALB and Function URLs have no integration timeout of their own: the function's applies.
     case 'alb':
     case 'function-url':
-      return simulateGateway(integration, { kind: 'function-timeout' })
+      return functionTimeout(integration, verdict)
   }
 }
 
@@ -155,22 +167,20 @@ function throttled(integration: Integration, verdict: Verdict): ClientResponse {
     case 'rest':
       return verdict.answer(
         500,
-        { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'InternalServerErrorException' },
+        { ...REST_5XX_HEADERS },
         '{"message": "Internal server error"}',
         true,
       )
     case 'http-v1':
     case 'http-v2':
+      // §2.1: UNCONFIRMED; by analogy with REST's rejection rule, HTTP API's 500.
       return functionError(integration, verdict.cite('unconfirmed'))
     case 'alb':
-      return albErrorPage(502, verdict.cite('unconfirmed'))
+      return albErrorPage(502, verdict)
     case 'function-url':
-      return verdict.answer(
-        429,
-        { 'content-type': 'application/json' },
-        '{"message":"Rate Exceeded."}',
-        true,
-      )
+      return verdict
+        .cite('BODY-furl-throttle')
+        .answer(429, { 'content-type': 'application/json' }, '{"message":"Rate Exceeded."}', true)
   }
 }
 
@@ -213,9 +223,19 @@ const V1_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', '
 
 type Headers = Array<[string, string]>
 
-/** A `statusCode` as the front door reads it, or the rows that reject it. */
+/** The row that says how this front door reads a `statusCode` given as a string. */
+const STRING_STATUS_ROW: Record<Integration, FactRow> = {
+  rest: 'R4',
+  'http-v1': 'unconfirmed',
+  'http-v2': 'H2-8',
+  alb: 'unconfirmed',
+  'function-url': 'U5',
+}
+
+/** A `statusCode` as the front door reads it, or `undefined` when it rejects it. */
 function readStatus(
   value: unknown,
+  integration: Integration,
   verdict: Verdict,
   missing: () => number | undefined,
 ): number | undefined {
@@ -225,10 +245,10 @@ function readStatus(
   }
   if (typeof value === 'string') {
     if (!/^\s*\d+\s*$/.test(value)) {
-      verdict.cite('R5')
+      verdict.cite(integration === 'rest' ? 'R5' : 'unconfirmed')
       return undefined
     }
-    verdict.cite('R4')
+    verdict.cite(STRING_STATUS_ROW[integration])
     return inRange(Number.parseInt(value, 10), verdict)
   }
   if (typeof value === 'number') return inRange(value, verdict)
@@ -242,11 +262,29 @@ function inRange(status: number, verdict: Verdict): number | undefined {
   return undefined
 }
 
+/** The row that rejects a header value of this type, or accepts it as text (REST booleans, R8). */
+function headerValueRow(
+  integration: Integration,
+  value: unknown,
+): { row: FactRow; accepted: boolean } {
+  if (integration === 'alb') return { row: 'A8', accepted: false }
+  if (integration === 'rest') {
+    if (typeof value === 'boolean') return { row: 'R8', accepted: true }
+    if (typeof value === 'number') return { row: 'R10', accepted: false }
+    if (value === null) return { row: 'R11', accepted: false }
+  }
+  return { row: 'unconfirmed', accepted: typeof value === 'boolean' }
+}
+
 /** Single-value headers; `undefined` when a value is one the front door rejects. */
-function readHeaders(value: unknown, verdict: Verdict, rejectNonString: FactRow): Headers | undefined {
+function readHeaders(
+  value: unknown,
+  integration: Integration,
+  verdict: Verdict,
+): Headers | undefined {
   if (value === undefined) return []
   if (value === null) {
-    verdict.cite('R9')
+    verdict.cite(integration === 'rest' ? 'R9' : 'unconfirmed')
     return []
   }
   if (!isObject(value)) {
@@ -255,21 +293,23 @@ function readHeaders(value: unknown, verdict: Verdict, rejectNonString: FactRow)
   }
   const headers: Headers = []
   for (const [name, headerValue] of Object.entries(value)) {
-    if (typeof headerValue === 'string') headers.push([name, headerValue])
-    else if (typeof headerValue === 'boolean' && rejectNonString !== 'A8') {
-      verdict.cite('R8')
-      headers.push([name, String(headerValue)])
-    } else {
-      verdict.cite(
-        typeof headerValue === 'number' ? rejectNonString : headerValue === null ? 'R11' : 'unconfirmed',
-      )
-      return undefined
+    if (typeof headerValue === 'string') {
+      headers.push([name, headerValue])
+      continue
     }
+    const { row, accepted } = headerValueRow(integration, headerValue)
+    verdict.cite(row)
+    if (!accepted) return undefined
+    headers.push([name, String(headerValue)])
   }
   return headers
 }
 
-function readMultiValueHeaders(value: unknown, verdict: Verdict): Headers | undefined {
+function readMultiValueHeaders(
+  value: unknown,
+  integration: Integration,
+  verdict: Verdict,
+): Headers | undefined {
   if (value === undefined || value === null) return []
   if (!isObject(value)) {
     verdict.cite('unconfirmed')
@@ -278,44 +318,76 @@ function readMultiValueHeaders(value: unknown, verdict: Verdict): Headers | unde
   const headers: Headers = []
   for (const [name, values] of Object.entries(value)) {
     if (!Array.isArray(values)) {
-      verdict.cite('R12')
+      verdict.cite(integration === 'rest' ? 'R12' : 'unconfirmed')
       return undefined
     }
     for (const item of values) {
       if (typeof item !== 'string') {
-        verdict.cite('unconfirmed')
+        verdict.cite(integration === 'alb' ? 'A8' : 'unconfirmed')
         return undefined
       }
       headers.push([name, item])
     }
   }
-  if (headers.length > 0) verdict.cite('R13')
+  if (headers.length > 0 && integration === 'rest') verdict.cite('R13')
   return headers
 }
 
-/** R14–R16: multi-value entries first with their casing, then single values not already there. */
-function mergeV1Headers(multi: Headers, single: Headers, verdict: Verdict): Record<string, string> {
-  const merged = new Map<string, { name: string; values: string[] }>()
-  for (const [name, value] of [...multi, ...single]) {
+/**
+ * R13–R16: multi-value entries first, in their casing; a single value then joins a
+ * multi-value header of the same name (any casing) unless that value is already there.
+ */
+function mergeV1Headers(
+  multi: Headers,
+  single: Headers,
+  integration: 'rest' | 'http-v1',
+  verdict: Verdict,
+): Record<string, string> {
+  const merged = new Map<string, { name: string; values: string[]; fromMulti: boolean }>()
+  for (const [name, value] of multi) {
     const key = name.toLowerCase()
     const entry = merged.get(key)
-    if (!entry) merged.set(key, { name, values: [value] })
-    else if (!entry.values.includes(value)) {
-      verdict.cite(entry.name === name ? 'R14' : 'R15')
-      entry.values.push(value)
-    } else verdict.cite('R16')
+    if (entry) entry.values.push(value)
+    else merged.set(key, { name, values: [value], fromMulti: true })
+  }
+  for (const [name, value] of single) {
+    const key = name.toLowerCase()
+    const entry = merged.get(key)
+    if (!entry) {
+      merged.set(key, { name, values: [value], fromMulti: false })
+      continue
+    }
+    // Two casings of one name inside `headers` itself: no row says what happens.
+    if (!entry.fromMulti) verdict.cite('unconfirmed')
+    else if (integration === 'http-v1') verdict.cite('unconfirmed')
+    else if (entry.values.includes(value)) verdict.cite('R16')
+    else verdict.cite(entry.name === name ? 'R14' : 'R15')
+    if (!entry.values.includes(value)) entry.values.push(value)
   }
   return Object.fromEntries([...merged.values()].map((e) => [e.name, e.values.join(', ')]))
 }
 
-function readBody(value: unknown, verdict: Verdict): string | undefined {
+/** The row that rejects a non-string `body` on this front door. */
+const OBJECT_BODY_ROW: Record<Integration, FactRow> = {
+  rest: 'R17',
+  'http-v1': 'unconfirmed',
+  'http-v2': 'H2-9',
+  alb: 'unconfirmed',
+  'function-url': 'U7',
+}
+
+function readBody(value: unknown, integration: Integration, verdict: Verdict): string | undefined {
   if (value === undefined) return ''
   if (value === null) {
-    verdict.cite('R18')
+    // R18: an omitted body is VAL; an explicit null only emulators have answered.
+    if (integration === 'rest') verdict.cite('R18')
+    verdict.cite('unconfirmed')
     return ''
   }
   if (typeof value === 'string') return value
-  verdict.cite(isObject(value) || Array.isArray(value) ? 'R17' : 'unconfirmed')
+  verdict.cite(
+    isObject(value) || Array.isArray(value) ? OBJECT_BODY_ROW[integration] : 'unconfirmed',
+  )
   return undefined
 }
 
@@ -325,7 +397,9 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 function headerBytes(headers: Record<string, string>): number {
   let total = 0
-  for (const [name, value] of Object.entries(headers)) total += name.length + value.length + 4
+  for (const [name, value] of Object.entries(headers)) {
+    total += Buffer.byteLength(name) + Buffer.byteLength(value) + 4
+  }
   return total
 }
 
@@ -333,6 +407,55 @@ function decodeBase64(body: string): string | undefined {
   const compact = body.replace(/\s+/g, '')
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined
   return Buffer.from(compact, 'base64').toString('latin1')
+}
+
+// §6.2, the `lambda` response column of the REST known-issues table.
+const REST_REMAPPED = new Set([
+  'authorization',
+  'connection',
+  'content-md5',
+  'date',
+  'max-forwards',
+  'server',
+  'user-agent',
+  'www-authenticate',
+])
+const REST_DROPPED = new Set([
+  'expect',
+  'host',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+])
+
+/**
+ * REST renames some response headers to `X-Amzn-Remapped-<name>` and drops others.
+ * For `Date` and `Server` it then sets its own value, which is not simulated.
+ */
+function remapRestHeaders(
+  headers: Record<string, string>,
+  verdict: Verdict,
+): Record<string, string> {
+  const delivered: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase()
+    if (REST_DROPPED.has(key)) verdict.cite('HDR-rest-remap')
+    else if (REST_REMAPPED.has(key)) {
+      verdict.cite('HDR-rest-remap')
+      delivered[`X-Amzn-Remapped-${name}`] = value
+    } else delivered[name] = value
+  }
+  return delivered
+}
+
+/** §6.1: `x-amzn-*` names are reserved on HTTP API; passing them through is the best guess. */
+function flagHttpApiReserved(headers: Record<string, string>, verdict: Verdict): void {
+  if (Object.keys(headers).some((name) => name.toLowerCase().startsWith('x-amzn-'))) {
+    verdict.cite('HDR-http-x-amzn')
+  }
 }
 
 function payloadV1(
@@ -354,18 +477,18 @@ function payloadV1(
     verdict.cite('H1-1')
     if (Object.keys(result).some((key) => !V1_KEYS.has(key))) verdict.cite('H1-3')
   }
-  const status = readStatus(result.statusCode, verdict, () => {
+  const status = readStatus(result.statusCode, integration, verdict, () => {
     if (rest) {
-      verdict.cite(Object.keys(result).length === 0 ? 'R2' : result.headers ? 'R3' : 'R1')
+      verdict.cite(Object.keys(result).length === 0 ? 'R2' : 'R3')
       return 200
     }
     verdict.cite('H1-2')
     return undefined
   })
   if (status === undefined) return functionError(integration, verdict)
-  const single = readHeaders(result.headers, verdict, 'R10')
-  const multi = readMultiValueHeaders(result.multiValueHeaders, verdict)
-  const body = readBody(result.body, verdict)
+  const single = readHeaders(result.headers, integration, verdict)
+  const multi = readMultiValueHeaders(result.multiValueHeaders, integration, verdict)
+  const body = readBody(result.body, integration, verdict)
   const base64 = result.isBase64Encoded
   if (single === undefined || multi === undefined || body === undefined) {
     return functionError(integration, verdict)
@@ -373,14 +496,18 @@ function payloadV1(
   if (base64 !== undefined && base64 !== null && typeof base64 !== 'boolean') {
     return functionError(integration, verdict.cite('unconfirmed'))
   }
-  const headers = mergeV1Headers(multi, single, verdict)
+  if (rest && result.statusCode !== undefined && result.body === undefined) verdict.cite('R1')
+  let headers = mergeV1Headers(multi, single, integration, verdict)
   if (!hasHeader(headers, 'content-type')) {
     verdict.cite(rest ? 'R22' : 'unconfirmed')
     headers[rest ? 'Content-Type' : 'content-type'] = 'application/json'
   }
-  if (rest && headerBytes(headers) > REST_HEADER_LIMIT) {
-    return functionError(integration, verdict.cite('Q-rest-headers'))
-  }
+  if (rest) {
+    headers = remapRestHeaders(headers, verdict)
+    if (headerBytes(headers) > REST_HEADER_LIMIT) {
+      return functionError(integration, verdict.cite('Q-rest-headers'))
+    }
+  } else flagHttpApiReserved(headers, verdict)
   let delivered = body
   if (base64 === true) {
     const decodes = rest ? restDecodesBinary(options) : true
@@ -388,10 +515,11 @@ function payloadV1(
     if (decodes) {
       const decoded = decodeBase64(body)
       if (decoded === undefined) {
+        if (!rest) return functionError(integration, verdict.cite('unconfirmed'))
         verdict.cite('R21')
         return verdict.answer(
           500,
-          { 'Content-Type': 'application/json', 'x-amzn-ErrorType': 'InternalServerErrorException' },
+          { ...REST_5XX_HEADERS },
           '{"message": "Internal server error"}',
           true,
         )
@@ -399,7 +527,7 @@ function payloadV1(
       delivered = decoded
     }
   }
-  if (rest && verdict.rows.length === 0) verdict.cite('R1')
+  if (rest && verdict.rows.length === 0) verdict.cite('R-format')
   return verdict.answer(status, headers, delivered)
 }
 
@@ -431,31 +559,31 @@ function payloadV2(
     return verdict.answer(200, contentType, JSON.stringify(result))
   }
   verdict.cite(url ? 'U4' : 'H2-3')
-  const status = readStatus(result.statusCode, verdict, () => undefined)
-  if (typeof result.statusCode === 'string') verdict.cite(url ? 'U5' : 'H2-8')
+  const status = readStatus(result.statusCode, integration, verdict, () => undefined)
   if (status === undefined) return functionError(integration, verdict)
-  const single = readHeaders(result.headers, verdict, 'unconfirmed')
+  const single = readHeaders(result.headers, integration, verdict)
   if (single === undefined) return functionError(integration, verdict)
-  const body = readBody(result.body, verdict)
-  if (body === undefined) {
-    verdict.cite(url ? 'U7' : 'H2-9')
-    return functionError(integration, verdict)
-  }
+  const body = readBody(result.body, integration, verdict)
+  if (body === undefined) return functionError(integration, verdict)
   const headers: Record<string, string> = Object.fromEntries(single)
   if (single.length > 0 && url) verdict.cite('U6')
+  if (result.multiValueHeaders !== undefined) verdict.cite(url ? 'unconfirmed' : 'H2-6')
   if (result.cookies !== undefined && result.cookies !== null) {
     if (!Array.isArray(result.cookies) || result.cookies.some((c) => typeof c !== 'string')) {
       return functionError(integration, verdict.cite('unconfirmed'))
     }
     if (result.cookies.length > 0) {
       verdict.cite('H2-5')
-      headers['set-cookie'] = result.cookies.join(', ')
+      const key = Object.keys(headers).find((name) => name.toLowerCase() === 'set-cookie')
+      const cookies = [...(key ? [headers[key] as string] : []), ...result.cookies]
+      headers[key ?? 'set-cookie'] = cookies.join(', ')
     }
   }
   if (!hasHeader(headers, 'content-type')) {
     if (!url) verdict.cite('H2-10')
     headers['content-type'] = 'application/json'
   }
+  if (!url) flagHttpApiReserved(headers, verdict)
   const base64 = result.isBase64Encoded
   if (base64 !== undefined && base64 !== null && typeof base64 !== 'boolean') {
     return functionError(integration, verdict.cite('unconfirmed'))
@@ -472,7 +600,7 @@ function payloadV2(
 
 function alb(result: unknown, options: SimulateOptions, verdict: Verdict): ClientResponse {
   if (!isObject(result)) return albErrorPage(502, verdict.cite('A4'))
-  const status = readStatus(result.statusCode, verdict, () => undefined)
+  const status = readStatus(result.statusCode, 'alb', verdict, () => undefined)
   if (status === undefined) return albErrorPage(502, verdict.cite('A4'))
   const multiMode = options.albMultiValueHeaders === true
   if (multiMode) verdict.cite('A2')
@@ -483,11 +611,12 @@ function alb(result: unknown, options: SimulateOptions, verdict: Verdict): Clien
     return albErrorPage(502, verdict.cite('A4', 'unconfirmed'))
   }
   const entries = multiMode
-    ? readMultiValueHeaders(result.multiValueHeaders, verdict)
-    : readHeaders(result.headers, verdict, 'A8')
-  if (entries === undefined) return albErrorPage(502, verdict.cite('A8'))
-  const body = readBody(result.body, verdict)
-  if (body === undefined) return albErrorPage(502, verdict.cite('A4', 'unconfirmed'))
+    ? readMultiValueHeaders(result.multiValueHeaders, 'alb', verdict)
+    : readHeaders(result.headers, 'alb', verdict)
+  if (entries === undefined) return albErrorPage(502, verdict)
+  const body = readBody(result.body, 'alb', verdict)
+  if (body === undefined) return albErrorPage(502, verdict.cite('A4'))
+  // Shown lower-case, as HTTP/2 clients see them; ALB may reorder them (A3).
   const headers: Record<string, string> = {}
   for (const [name, value] of entries) {
     const key = name.toLowerCase()

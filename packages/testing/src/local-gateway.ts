@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { DEFAULT_INTEGRATION_TIMEOUT_MS, type Integration } from '@gateproof/core'
+import type { Context } from 'aws-lambda'
+import { lambdaContext } from './context.js'
+import { albEvent, functionUrlEvent, httpApiEvent, httpApiV1Event, restEvent } from './events.js'
+import { type ClientResponse, type FunctionOutcome, simulateGateway } from './simulate.js'
+
+// biome-ignore lint/suspicious/noExplicitAny: any Lambda handler shape is accepted
+export type AnyHandler = (event: any, context: Context) => unknown
+
+export interface LocalGatewayOptions {
+  handler: AnyHandler
+  integration: Integration
+  /** 0 (default) picks a free port. */
+  port?: number
+  /** Loopback only unless told otherwise. */
+  host?: string
+  /** The gateway's integration timeout; defaults to the front door's (REST 29 s, HTTP API 30 s, none for ALB/Function URL). */
+  integrationTimeoutMs?: number | null
+  /** The function's configured timeout: the context's remaining time starts here. */
+  functionTimeoutMs?: number
+  /** Invocations beyond this many at once are Lambda throttles. */
+  reservedConcurrency?: number
+  albMultiValueHeaders?: boolean
+  binaryMediaTypes?: string[]
+  /** Called once per request with what the function did and what the client got. */
+  onExchange?: (exchange: Exchange) => void
+}
+
+export interface Exchange {
+  method: string
+  path: string
+  outcome: FunctionOutcome['kind']
+  response: ClientResponse
+  durationMs: number
+}
+
+export interface LocalGateway {
+  url: string
+  port: number
+  /** Invocations still running, including those the gateway stopped waiting for. */
+  readonly inFlight: number
+  close(): Promise<void>
+}
+
+/**
+ * An HTTP server on loopback that plays the front door: it turns each request into
+ * that front door's event, invokes the handler with a context whose remaining time
+ * counts down, enforces the integration and function timeouts and reserved
+ * concurrency, and answers exactly as `simulateGateway` says the real one would.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const integrationTimeoutMs =
+    options.integrationTimeoutMs === null
+      ? undefined
+      : (options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration])
+  const functionTimeoutMs = options.functionTimeoutMs ?? 30_000
+  let inFlight = 0
+
+  async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now()
+    const body = await readBody(req)
+    const event = toEvent(options, req, body, startedAt)
+    let outcome: FunctionOutcome
+    if (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) {
+      outcome = { kind: 'throttled' }
+    } else {
+      inFlight += 1
+      outcome = await invoke(
+        options.handler,
+        event,
+        functionTimeoutMs,
+        integrationTimeoutMs,
+        () => {
+          inFlight -= 1
+        },
+      )
+    }
+    const response = simulateGateway(options.integration, outcome, {
+      albMultiValueHeaders: options.albMultiValueHeaders,
+      binaryMediaTypes: options.binaryMediaTypes,
+      accept: header(req, 'accept'),
+    })
+    const headers: Record<string, string> = {
+      ...response.headers,
+      ...gatewayHeaders(options.integration, event),
+    }
+    res.writeHead(response.status, headers)
+    res.end(Buffer.from(response.body, wasDecoded(outcome, response) ? 'latin1' : 'utf8'))
+    options.onExchange?.({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      outcome: outcome.kind,
+      response,
+      durationMs: Date.now() - startedAt,
+    })
+  }
+
+  const server: Server = createServer((req, res) => {
+    exchange(req, res).catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' })
+      res.end(`local gateway failure: ${String(error)}`)
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    get inFlight() {
+      return inFlight
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      }),
+  }
+}
+
+/**
+ * Runs the handler the way Lambda does behind a gateway: the gateway stops waiting at
+ * its integration timeout while the invocation keeps its slot until it settles or
+ * Lambda's own timeout ends it.
+ */
+function invoke(
+  handler: AnyHandler,
+  event: unknown,
+  functionTimeoutMs: number,
+  integrationTimeoutMs: number | undefined,
+  release: () => void,
+): Promise<FunctionOutcome> {
+  const context = lambdaContext({ remainingMs: functionTimeoutMs })
+  return new Promise<FunctionOutcome>((resolve) => {
+    let answered = false
+    const answer = (outcome: FunctionOutcome) => {
+      if (answered) return
+      answered = true
+      resolve(outcome)
+    }
+    const functionTimer = setTimeout(() => {
+      finish()
+      answer({ kind: 'function-timeout' })
+    }, functionTimeoutMs)
+    const integrationTimer =
+      integrationTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => answer({ kind: 'integration-timeout' }), integrationTimeoutMs)
+    let finished = false
+    function finish() {
+      if (finished) return
+      finished = true
+      clearTimeout(functionTimer)
+      clearTimeout(integrationTimer)
+      release()
+    }
+    Promise.resolve()
+      .then(() => handler(event, context))
+      .then(
+        (value) => {
+          finish()
+          answer({ kind: 'returned', value })
+        },
+        (error: unknown) => {
+          finish()
+          answer({ kind: 'threw', error })
+        },
+      )
+  })
+}
+
+/** The simulator returns a base64-decoded body as a latin1 string of its bytes. */
+function wasDecoded(outcome: FunctionOutcome, response: ClientResponse): boolean {
+  if (outcome.kind !== 'returned' || response.gatewayError) return false
+  const value = outcome.value as { isBase64Encoded?: unknown; body?: unknown } | null
+  return value?.isBase64Encoded === true && value.body !== response.body
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+const TEXT_TYPES =
+  /^(text\/|application\/(json|.*\+json|xml|.*\+xml|x-www-form-urlencoded|javascript))/
+
+function toEvent(
+  options: LocalGatewayOptions,
+  req: IncomingMessage,
+  raw: Buffer,
+  arrivedAt: number,
+): unknown {
+  const url = new URL(req.url ?? '/', 'http://localhost')
+  const method = req.method ?? 'GET'
+  const isText = raw.length === 0 || TEXT_TYPES.test(header(req, 'content-type') ?? 'text/plain')
+  const body = raw.length === 0 ? null : isText ? raw.toString('utf8') : raw.toString('base64')
+  const headers: Record<string, string> = {}
+  const multiValueHeaders: Record<string, string[]> = {}
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string
+    const value = req.rawHeaders[i + 1] as string
+    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value]
+  }
+  const query: Record<string, string> = {}
+  const multiQuery: Record<string, string[]> = {}
+  for (const [key, value] of url.searchParams) {
+    query[key] = value
+    multiQuery[key] = [...(multiQuery[key] ?? []), value]
+  }
+  const hasQuery = Object.keys(query).length > 0
+  const requestId = randomUUID()
+  switch (options.integration) {
+    case 'rest':
+    case 'http-v1': {
+      const factory = options.integration === 'rest' ? restEvent : httpApiV1Event
+      return factory(
+        {
+          path: url.pathname,
+          httpMethod: method,
+          resource: url.pathname,
+          headers,
+          multiValueHeaders,
+          queryStringParameters: hasQuery ? query : null,
+          multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+          pathParameters: null,
+          body,
+          isBase64Encoded: !isText,
+          requestContext: {
+            requestId,
+            httpMethod: method,
+            path: url.pathname,
+            resourcePath: url.pathname,
+          },
+        },
+        { arrivedAt },
+      )
+    }
+    case 'http-v2':
+    case 'function-url': {
+      const factory = options.integration === 'http-v2' ? httpApiEvent : functionUrlEvent
+      const base = factory(undefined, { arrivedAt })
+      const lower = Object.fromEntries(
+        Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
+      )
+      return factory(
+        {
+          rawPath: url.pathname,
+          rawQueryString: url.search.slice(1),
+          routeKey: options.integration === 'http-v2' ? `${method} ${url.pathname}` : '$default',
+          headers: { ...lower, host: base.headers.host ?? lower.host ?? '' },
+          cookies: lower.cookie ? lower.cookie.split(/;\s*/) : undefined,
+          queryStringParameters: hasQuery ? query : undefined,
+          pathParameters: undefined,
+          body: body ?? undefined,
+          isBase64Encoded: !isText,
+          requestContext: {
+            ...base.requestContext,
+            requestId,
+            http: { ...base.requestContext.http, method, path: url.pathname },
+          },
+        },
+        { arrivedAt },
+      )
+    }
+    case 'alb': {
+      const multi = options.albMultiValueHeaders === true
+      const base = albEvent(undefined, { arrivedAt, multiValueHeaders: multi })
+      const lower = Object.fromEntries(
+        Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
+      )
+      const trace =
+        base.headers?.['x-amzn-trace-id'] ?? base.multiValueHeaders?.['x-amzn-trace-id']?.[0]
+      const withTrace = { ...lower, 'x-amzn-trace-id': trace ?? '' }
+      return albEvent(
+        {
+          httpMethod: method,
+          path: url.pathname,
+          body: body ?? '',
+          isBase64Encoded: !isText,
+          ...(multi
+            ? {
+                multiValueHeaders: Object.fromEntries(
+                  Object.entries(withTrace).map(([k, v]) => [k, [v]]),
+                ),
+                multiValueQueryStringParameters: multiQuery,
+              }
+            : { headers: withTrace, queryStringParameters: query }),
+        },
+        { arrivedAt, multiValueHeaders: multi },
+      )
+    }
+  }
+}
+
+function gatewayHeaders(integration: Integration, event: unknown): Record<string, string> {
+  const requestId = (event as { requestContext?: { requestId?: string } }).requestContext?.requestId
+  if (!requestId) return {}
+  if (integration === 'rest') return { 'x-amzn-RequestId': requestId }
+  if (integration === 'http-v1' || integration === 'http-v2')
+    return { 'apigw-requestid': requestId }
+  return { 'x-amzn-RequestId': requestId }
+}
