@@ -1,0 +1,232 @@
+import type { Logger } from '@aws-lambda-powertools/logger'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+import {
+  assertKnownOptions,
+  assertNumber,
+  assertOneOf,
+  type ErrorFormat,
+  GateproofOptionsError,
+  INTEGRATIONS,
+  type Integration,
+  isErrorStatus,
+  isObject,
+  type LogLevel,
+} from '@gateproof/core'
+import { BUILT_IN_RULES } from './built-in-rules.js'
+import { isErrorTypeName } from './map-error.js'
+import type { ErrorRule } from './rule.js'
+
+export const PACKAGE = '@gateproof/error-mapper'
+
+/** Log level of the one line written per error, by status class. */
+export interface LogLevels {
+  /** Default `warn`. */
+  '4xx'?: LogLevel
+  /** Default `error`. */
+  '5xx'?: LogLevel
+}
+
+export interface ErrorMapperOptions<I extends Integration = Integration> {
+  /** Body format: `problem` (application/problem+json, default), `message`, or a formatter. */
+  format?: ErrorFormat
+  /** The front door, or `auto` (default) to detect it from each event. */
+  integration?: I | 'auto'
+  /** Your rules; they run before the built-in ones, first match wins. */
+  rules?: readonly ErrorRule[]
+  /** The built-in rules, to reorder, drop or extend them (default `BUILT_IN_RULES`). */
+  builtInRules?: readonly ErrorRule[]
+  /** Status for a dependency's throttle (AWS SDK throttling errors): 503 (default) or 429. */
+  throttleStatus?: 429 | 503
+  /** `Retry-After` on a 429/503 that brings no hint of its own, in seconds (default 1). */
+  retryAfterSeconds?: number
+  logLevels?: LogLevels
+  /** `x-amzn-ErrorType` per status, over the built-in table. */
+  errorTypes?: Readonly<Record<number, string>>
+  /** Powertools Metrics: one `Error` EMF metric per error. */
+  metrics?: Metrics
+  /** Powertools Logger: one structured line per error. */
+  logger?: Logger
+}
+
+const OPTION_KEYS = [
+  'format',
+  'integration',
+  'rules',
+  'builtInRules',
+  'throttleStatus',
+  'retryAfterSeconds',
+  'logLevels',
+  'errorTypes',
+  'metrics',
+  'logger',
+] as const
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
+const MATCH_KEYS = ['instanceOf', 'name', 'code']
+const MAPPING_KEYS = [
+  'status',
+  'errorType',
+  'title',
+  'detail',
+  'expose',
+  'headers',
+  'retryAfterSeconds',
+  'extensions',
+]
+
+export interface ResolvedOptions {
+  format: ErrorFormat
+  integration: Integration | 'auto'
+  rules: readonly ErrorRule[]
+  throttleStatus: 429 | 503
+  retryAfterSeconds: number
+  logLevels: Required<LogLevels>
+  errorTypes: Readonly<Record<number, string>> | undefined
+  metrics: Metrics | undefined
+  logger: Logger | undefined
+}
+
+function fail(message: string, option: string): never {
+  throw new GateproofOptionsError(PACKAGE, message, { option })
+}
+
+/** Checks every option once, when the middleware is built, and fills in the defaults. */
+export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
+  // Checked as an unknown value so the typed `options` keeps its type after the assertion.
+  const untrusted: unknown = options
+  assertKnownOptions(PACKAGE, untrusted, OPTION_KEYS)
+  const { format = 'problem', integration = 'auto', throttleStatus = 503 } = options
+  if (typeof format !== 'function') {
+    assertOneOf<string>(PACKAGE, 'format', format, ['problem', 'message'])
+  }
+  assertOneOf<string>(PACKAGE, 'integration', integration, ['auto', ...INTEGRATIONS])
+  if (throttleStatus !== 429 && throttleStatus !== 503) {
+    fail(
+      `option "throttleStatus" must be 429 or 503, got ${String(throttleStatus)}`,
+      'throttleStatus',
+    )
+  }
+  assertNumber(PACKAGE, 'retryAfterSeconds', options.retryAfterSeconds, {
+    min: 1,
+    max: 86_400,
+    integer: true,
+  })
+  const rules = assertRules('rules', options.rules ?? [])
+  const builtInRules = assertRules('builtInRules', options.builtInRules ?? BUILT_IN_RULES)
+  assertInstance('metrics', options.metrics, 'singleMetric')
+  assertInstance('logger', options.logger, 'error')
+  return {
+    format: options.format ?? 'problem',
+    integration: options.integration ?? 'auto',
+    rules: Object.freeze([...rules, ...builtInRules]),
+    throttleStatus,
+    retryAfterSeconds: options.retryAfterSeconds ?? 1,
+    logLevels: assertLogLevels(options.logLevels),
+    errorTypes: assertErrorTypes(options.errorTypes),
+    metrics: options.metrics,
+    logger: options.logger,
+  }
+}
+
+function assertRules(option: string, rules: unknown): readonly ErrorRule[] {
+  if (!Array.isArray(rules)) return fail(`option "${option}" must be an array of rules`, option)
+  for (const [index, rule] of rules.entries()) assertRule(`${option}[${index}]`, rule)
+  return rules as ErrorRule[]
+}
+
+function assertRule(where: string, rule: unknown): void {
+  if (!isObject(rule)) fail(`${where} must be an object { name, match, map }`, where)
+  const { name, match, map } = rule as Record<string, unknown>
+  const unknownKey = Object.keys(rule as object).find(
+    (key) => !['name', 'match', 'map'].includes(key),
+  )
+  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
+  if (typeof name !== 'string' || name.trim() === '') {
+    fail(`${where}.name must be a non-empty string`, where)
+  }
+  if (typeof match !== 'function') assertMatcher(`${where}.match`, match)
+  if (typeof map !== 'function') assertMapping(`${where}.map`, map)
+}
+
+function assertMatcher(where: string, match: unknown): void {
+  if (!isObject(match)) fail(`${where} must be a predicate or { instanceOf?, name?, code? }`, where)
+  const keys = Object.keys(match as object)
+  const unknownKey = keys.find((key) => !MATCH_KEYS.includes(key))
+  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
+  if (keys.length === 0) fail(`${where} needs at least one of instanceOf, name, code`, where)
+  const { instanceOf, name, code } = match as Record<string, unknown>
+  if (instanceOf !== undefined && typeof instanceOf !== 'function') {
+    fail(`${where}.instanceOf must be a class`, where)
+  }
+  const isList = (value: unknown, item: (v: unknown) => boolean) =>
+    item(value) || (Array.isArray(value) && value.length > 0 && value.every(item))
+  if (name !== undefined && !isList(name, (v) => typeof v === 'string')) {
+    fail(`${where}.name must be a string or a list of strings`, where)
+  }
+  const isCode = (v: unknown) => typeof v === 'string' || typeof v === 'number'
+  if (code !== undefined && !isList(code, isCode)) {
+    fail(`${where}.code must be a string, a number or a list of them`, where)
+  }
+}
+
+function assertMapping(where: string, map: unknown): void {
+  if (!isObject(map)) fail(`${where} must be a function or { status, … }`, where)
+  const mapping = map as Record<string, unknown>
+  const unknownKey = Object.keys(mapping).find((key) => !MAPPING_KEYS.includes(key))
+  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
+  if (!isErrorStatus(mapping.status))
+    fail(`${where}.status must be an integer from 400 to 599`, where)
+  for (const key of ['errorType', 'title', 'detail']) {
+    if (mapping[key] !== undefined && typeof mapping[key] !== 'string') {
+      fail(`${where}.${key} must be a string`, where)
+    }
+  }
+  if (mapping.errorType !== undefined && !isErrorTypeName(mapping.errorType)) {
+    fail(`${where}.errorType must be an identifier such as "ConflictException"`, where)
+  }
+  if (mapping.expose !== undefined && typeof mapping.expose !== 'boolean') {
+    fail(`${where}.expose must be a boolean`, where)
+  }
+  for (const key of ['headers', 'extensions']) {
+    if (mapping[key] !== undefined && !isObject(mapping[key])) {
+      fail(`${where}.${key} must be an object`, where)
+    }
+  }
+  assertNumber(PACKAGE, `${where}.retryAfterSeconds`, mapping.retryAfterSeconds, { min: 0 })
+}
+
+function assertLogLevels(levels: unknown): Required<LogLevels> {
+  if (levels === undefined) return { '4xx': 'warn', '5xx': 'error' }
+  if (!isObject(levels)) return fail('option "logLevels" must be an object', 'logLevels')
+  assertKnownOptions(PACKAGE, levels, ['4xx', '5xx'])
+  assertOneOf(PACKAGE, 'logLevels.4xx', levels['4xx'], LOG_LEVELS)
+  assertOneOf(PACKAGE, 'logLevels.5xx', levels['5xx'], LOG_LEVELS)
+  return { '4xx': levels['4xx'] ?? 'warn', '5xx': levels['5xx'] ?? 'error' }
+}
+
+function assertErrorTypes(errorTypes: unknown): Readonly<Record<number, string>> | undefined {
+  if (errorTypes === undefined) return undefined
+  if (!isObject(errorTypes)) return fail('option "errorTypes" must be an object', 'errorTypes')
+  for (const [status, errorType] of Object.entries(errorTypes)) {
+    if (!isErrorStatus(Number(status))) {
+      fail(
+        `option "errorTypes" has a key "${status}" that is not a status from 400 to 599`,
+        'errorTypes',
+      )
+    }
+    if (!isErrorTypeName(errorType)) {
+      fail(`option "errorTypes" must map ${status} to an error type name`, 'errorTypes')
+    }
+  }
+  return errorTypes as Record<number, string>
+}
+
+function assertInstance(option: string, value: unknown, method: string): void {
+  if (value === undefined) return
+  if (!isObject(value) || typeof value[method] !== 'function') {
+    fail(
+      `option "${option}" must be a Powertools ${option === 'logger' ? 'Logger' : 'Metrics'} instance`,
+      option,
+    )
+  }
+}
