@@ -1,0 +1,64 @@
+/** Samples per window; the window's percentile is folded into the estimate when it fills. */
+export const SERVICE_TIME_WINDOW = 20
+/** Weight of the newest window's percentile in the estimate. */
+export const SERVICE_TIME_SMOOTHING = 0.3
+
+interface KeyEstimate {
+  readonly window: Float64Array
+  filled: number
+  estimateMs: number | undefined
+}
+
+export interface ServiceTimeOptions {
+  /** Which percentile of handler durations to predict, 0 < p ≤ 1. */
+  percentile: number
+  /** Keys tracked at once; the oldest key is forgotten when a new one arrives. */
+  maxKeys: number
+}
+
+/**
+ * Predicts how long a request of a key will take: an EWMA of a high percentile of recent
+ * durations. Recording is O(1) amortised (a 20-sample sort once per 20 samples) and
+ * predicting is one map lookup, so the admit decision stays cheap.
+ */
+export class ServiceTimeEstimator {
+  readonly #keys = new Map<string, KeyEstimate>()
+  readonly #rank: number
+  readonly #maxKeys: number
+
+  constructor({ percentile, maxKeys }: ServiceTimeOptions) {
+    this.#rank =
+      Math.min(SERVICE_TIME_WINDOW, Math.max(1, Math.ceil(percentile * SERVICE_TIME_WINDOW))) - 1
+    this.#maxKeys = maxKeys
+  }
+
+  /** The predicted duration in ms, or `undefined` until a first window has filled. */
+  predict(key: string): number | undefined {
+    return this.#keys.get(key)?.estimateMs
+  }
+
+  record(key: string, durationMs: number): void {
+    let entry = this.#keys.get(key)
+    if (entry === undefined) {
+      if (this.#keys.size >= this.#maxKeys) {
+        const oldest = this.#keys.keys().next()
+        if (!oldest.done) this.#keys.delete(oldest.value)
+      }
+      entry = { window: new Float64Array(SERVICE_TIME_WINDOW), filled: 0, estimateMs: undefined }
+      this.#keys.set(key, entry)
+    }
+    entry.window[entry.filled++] = durationMs
+    if (entry.filled < SERVICE_TIME_WINDOW) return
+    entry.window.sort()
+    const windowPercentile = entry.window[this.#rank] as number
+    entry.estimateMs =
+      entry.estimateMs === undefined
+        ? windowPercentile
+        : entry.estimateMs + SERVICE_TIME_SMOOTHING * (windowPercentile - entry.estimateMs)
+    entry.filled = 0
+  }
+
+  get size(): number {
+    return this.#keys.size
+  }
+}

@@ -1,0 +1,60 @@
+import {
+  detectIntegration,
+  type GateproofHttpError,
+  type RequestLike,
+  renderErrorResponse,
+  requestIdOf,
+} from '@gateproof/core'
+
+/** What the tests' handlers and renderer answer. */
+export interface Response {
+  statusCode: number
+  statusDescription?: string
+  headers?: Record<string, string>
+  body: string
+  isBase64Encoded?: boolean
+}
+
+export const OK: Response = {
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: '{"ok":true}',
+}
+
+/**
+ * The smallest contract renderer: what the error mapper does for an `HttpError`, so these
+ * tests do not depend on it. Anything without a status is a 500, a `TimeoutError` a 504.
+ */
+export const contractRenderer = () => ({
+  onError: function contractRendererOnError(request: RequestLike) {
+    if (request.response !== undefined) return
+    const error = request.error as Partial<GateproofHttpError> & Error
+    const status = error.statusCode ?? (error.name === 'TimeoutError' ? 504 : 500)
+    request.response = renderErrorResponse(
+      {
+        status,
+        detail: error.message,
+        expose: error.expose,
+        errorType: error.errorType,
+        retryAfterSeconds: error.retryAfterSeconds,
+        headers: error.headers,
+        requestId: requestIdOf(request.event, request.context),
+      },
+      { integration: detectIntegration(request.event), event: request.event },
+    )
+  },
+})
+
+/** A promise and the functions that settle it, to hold a handler open. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  return { promise, resolve, reject }
+}
+
+/** Lets every pending promise callback run. */
+export const settle = () => new Promise((resolve) => setImmediate(resolve))
