@@ -1,0 +1,61 @@
+import type { DeadlineHandle, RequestGuard } from './request-guard.js'
+
+/** The longest delay `setTimeout` honours; Node fires anything longer after 1 ms. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1
+
+const GUARD = Symbol.for('gateproof.timeout-guard')
+
+type RemainingTime = () => number
+
+/**
+ * The handler's context: a copy of the caller's, which stays unchanged, with its own
+ * `getRemainingTimeInMillis()` counting down to the earlier of Lambda's and the gateway's
+ * limits. Middy arms its early timeout from this function, so its timer fires at that
+ * limit minus the margin, which is the deadline.
+ *
+ * A copy, not `Object.create(context)`: turning each invocation's fresh context into a
+ * prototype costs V8 microseconds, more than the rest of the guard together (so does adding
+ * a key to a spread copy; assigning onto a literal that already has it does not). Lambda's
+ * context is a plain object of values and closures, so a copy behaves the same; an accessor
+ * such as `callbackWaitsForEmptyEventLoop` is copied as its value, which only
+ * callback-style handlers (not Middy's) would notice.
+ */
+export function contextView(
+  original: object,
+  guard: RequestGuard,
+  remainingTime: RemainingTime | undefined,
+): object {
+  const view: Record<PropertyKey, unknown> = Object.assign({ [GUARD]: guard.handle }, original)
+  if (remainingTime !== undefined) view.getRemainingTimeInMillis = remainingTime
+  const prototype: unknown = Object.getPrototypeOf(original)
+  if (prototype !== Object.prototype && typeof prototype === 'object') {
+    Object.setPrototypeOf(view, prototype)
+  }
+  return view
+}
+
+/** The deadline of a context made by `contextView`. */
+export const deadlineOfContext = (context: unknown): DeadlineHandle | undefined =>
+  typeof context === 'object' && context !== null
+    ? ((context as Record<symbol, unknown>)[GUARD] as DeadlineHandle | undefined)
+    : undefined
+
+/** Milliseconds until `min(Lambda, gateway)`, as an integer `setTimeout` accepts. */
+export function untilLimit(guard: RequestGuard): number {
+  const ms = Math.floor(guard.handle.remainingMs() + guard.deadline.marginMs)
+  return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, ms))
+}
+
+/** Whether the request needs a `getRemainingTimeInMillis` of the guard's own. */
+export const hasLimit = (guard: RequestGuard, original: object): boolean =>
+  Number.isFinite(guard.deadline.at) ||
+  typeof (original as { getRemainingTimeInMillis?: unknown }).getRemainingTimeInMillis ===
+    'function'
+
+/** Swaps the view's countdown once Middy has captured the one it arms its timer from. */
+export function replaceRemainingTime(
+  view: { getRemainingTimeInMillis?: RemainingTime },
+  remainingTime: RemainingTime,
+): void {
+  view.getRemainingTimeInMillis = remainingTime
+}

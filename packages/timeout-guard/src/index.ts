@@ -1,0 +1,14 @@
+export {
+  DEFAULT_ON_TIMEOUT_BUDGET_MS,
+  PACKAGE,
+  type TimeoutGuardOptions,
+  type TimeoutRequest,
+} from './options.js'
+export type { GuardedDeadline, TimeoutPhase } from './request-guard.js'
+export {
+  default,
+  getDeadline,
+  type TimeoutGuard,
+  type TimeoutGuardPlugin,
+  timeoutGuard,
+} from './timeout-guard.js'

@@ -1,0 +1,136 @@
+import {
+  assertFunction,
+  assertKnownOptions,
+  assertNumber,
+  assertOneOf,
+  DEFAULT_MARGIN_MS,
+  type ErrorFormat,
+  type EventOf,
+  GateproofOptionsError,
+  INTEGRATIONS,
+  type Integration,
+  isObject,
+  type ResultOf,
+  type TelemetryOptions,
+} from '@gateproof/core'
+import type { Request } from '@middy/core'
+import type { Context } from 'aws-lambda'
+
+export const PACKAGE = '@gateproof/timeout-guard'
+
+/** The Middy request a timeout hook receives. */
+export type TimeoutRequest<I extends Integration = Integration> = Request<
+  EventOf<I>,
+  ResultOf<I>,
+  unknown,
+  Context
+>
+
+export interface TimeoutGuardOptions<I extends Integration = Integration> extends TelemetryOptions {
+  /** The front door; `auto` (default) detects it from each event. */
+  integration?: 'auto' | I
+  /**
+   * The gateway's integration timeout in ms, when it is not the front door's default
+   * (REST 29 000, HTTP API 30 000): a REST API whose quota was raised, or an integration
+   * with a shorter `timeoutInMillis`. `null`: the gateway imposes none (Lambda's own
+   * timeout bounds the request). Default: the front door's.
+   */
+  integrationTimeoutMs?: number | null
+  /** Time kept back before the earlier limit to render, log and flush. Default 500. */
+  marginMs?: number
+  /**
+   * Runs when a handler still running at the deadline is preempted, after its signals
+   * were aborted; the response waits for it, at most `onTimeoutBudgetMs`. Errors are logged.
+   */
+  onTimeout?: (request: TimeoutRequest<I>) => void | Promise<void>
+  /** How long the response waits for `onTimeout`. Default 100; must be below `marginMs`. */
+  onTimeoutBudgetMs?: number
+  /** Body of the timeout response when no error mapper rendered one. Default `problem`. */
+  format?: ErrorFormat
+  /** `Retry-After` of the 503 an HTTP API client gets. Default 1. */
+  retryAfterSeconds?: number
+}
+
+export interface ResolvedOptions extends TelemetryOptions {
+  integration: Integration | undefined
+  integrationTimeoutMs: number | null | undefined
+  marginMs: number
+  onTimeout: ((request: TimeoutRequest) => void | Promise<void>) | undefined
+  onTimeoutBudgetMs: number
+  format: ErrorFormat
+  retryAfterSeconds: number
+}
+
+const OPTION_KEYS = [
+  'integration',
+  'integrationTimeoutMs',
+  'marginMs',
+  'onTimeout',
+  'onTimeoutBudgetMs',
+  'format',
+  'retryAfterSeconds',
+  'metrics',
+  'logger',
+] as const
+
+export const DEFAULT_ON_TIMEOUT_BUDGET_MS = 100
+/** Lambda's longest invocation (15 min); no limit worth guarding is longer. */
+const MAX_LIMIT_MS = 900_000
+
+export function resolveOptions<I extends Integration>(
+  options: TimeoutGuardOptions<I>,
+): ResolvedOptions {
+  assertKnownOptions(PACKAGE, options, OPTION_KEYS)
+  const { integration = 'auto', integrationTimeoutMs, onTimeout, format = 'problem' } = options
+  const marginMs: number = options.marginMs ?? DEFAULT_MARGIN_MS
+  const onTimeoutBudgetMs: number = options.onTimeoutBudgetMs ?? DEFAULT_ON_TIMEOUT_BUDGET_MS
+  const retryAfterSeconds: number = options.retryAfterSeconds ?? 1
+  assertOneOf<string>(PACKAGE, 'integration', integration, ['auto', ...INTEGRATIONS])
+  // API Gateway accepts integration timeouts from 50 ms (gateway-facts §2.2).
+  if (integrationTimeoutMs !== null) {
+    assertNumber(PACKAGE, 'integrationTimeoutMs', integrationTimeoutMs, {
+      min: 50,
+      max: MAX_LIMIT_MS,
+      integer: true,
+    })
+  }
+  // Middy's early timeout is on only for a positive integer `timeoutEarlyInMillis`.
+  assertNumber(PACKAGE, 'marginMs', marginMs, { min: 1, max: MAX_LIMIT_MS, integer: true })
+  assertFunction(PACKAGE, 'onTimeout', onTimeout)
+  assertNumber(PACKAGE, 'onTimeoutBudgetMs', onTimeoutBudgetMs, { min: 1, integer: true })
+  if (onTimeout !== undefined && onTimeoutBudgetMs >= marginMs) {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      `option "onTimeoutBudgetMs" (${onTimeoutBudgetMs}) must be below "marginMs" (${marginMs}): the hook runs inside the margin`,
+      { option: 'onTimeoutBudgetMs' },
+    )
+  }
+  if (typeof format !== 'function') {
+    assertOneOf<string>(PACKAGE, 'format', format, ['problem', 'message'])
+  }
+  assertNumber(PACKAGE, 'retryAfterSeconds', retryAfterSeconds, { min: 1, integer: true })
+  assertInstance('metrics', options.metrics, 'singleMetric')
+  assertInstance('logger', options.logger, 'warn')
+  return {
+    integration: integration === 'auto' ? undefined : (integration as Integration),
+    integrationTimeoutMs,
+    marginMs,
+    onTimeout: onTimeout as ResolvedOptions['onTimeout'],
+    onTimeoutBudgetMs,
+    format: options.format ?? 'problem',
+    retryAfterSeconds,
+    metrics: options.metrics,
+    logger: options.logger,
+  }
+}
+
+function assertInstance(name: string, value: unknown, method: string): void {
+  if (value === undefined) return
+  if (!isObject(value) || typeof value[method] !== 'function') {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      `option "${name}" must be a Powertools ${name === 'metrics' ? 'Metrics' : 'Logger'} instance`,
+      { option: name },
+    )
+  }
+}

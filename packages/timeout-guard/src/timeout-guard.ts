@@ -1,0 +1,213 @@
+import {
+  computeDeadline,
+  createTelemetry,
+  type EventOf,
+  type Integration,
+  internalKey,
+  isObject,
+  type PluginHooks,
+  type RequestLike,
+  type ResultOf,
+  requestIdOf,
+  setRequestDeadline,
+} from '@gateproof/core'
+import type { MiddlewareObj } from '@middy/core'
+import {
+  contextView,
+  deadlineOfContext,
+  hasLimit,
+  replaceRemainingTime,
+  untilLimit,
+} from './context-view.js'
+import { runOnTimeout } from './on-timeout.js'
+import { PACKAGE, resolveOptions, type TimeoutGuardOptions } from './options.js'
+import { renderTimeout } from './render.js'
+import { type GuardedDeadline, RequestGuard, type TimeoutPhase } from './request-guard.js'
+import { timeoutError, timeoutFacts } from './timeout-error.js'
+import { TimerOwners } from './timer-owners.js'
+
+const STATE_KEY = internalKey(PACKAGE)
+
+/** The Middy plugin hooks the guard needs; pass them to `middy(handler, plugin)`. */
+export interface TimeoutGuardPlugin extends PluginHooks {
+  requestStart: (request: RequestLike) => void
+  requestEnd: (request: RequestLike) => void | Promise<void>
+  timeoutEarlyInMillis: number
+  timeoutEarlyResponse: () => never
+}
+
+export type TimeoutGuard<I extends Integration = Integration> = MiddlewareObj<
+  EventOf<I>,
+  ResultOf<I>,
+  unknown
+> & { readonly plugin: TimeoutGuardPlugin }
+
+const guardOf = (request: RequestLike): RequestGuard | undefined =>
+  request.internal[STATE_KEY] as RequestGuard | undefined
+
+/**
+ * The request's deadline and its `AbortSignal`, from the handler's `context` (or a
+ * Middy request): `getDeadline(context)?.signal`. Undefined outside a guarded request.
+ */
+export function getDeadline(contextOrRequest: unknown): GuardedDeadline | undefined {
+  const fromContext = deadlineOfContext(contextOrRequest)
+  if (fromContext !== undefined || !isObject(contextOrRequest)) return fromContext
+  const { internal } = contextOrRequest
+  return typeof internal === 'object' && internal !== null
+    ? (internal as Record<string, RequestGuard | undefined>)[STATE_KEY]?.handle
+    : undefined
+}
+
+/**
+ * Answers a request the gateway is about to give up on with a clean 504 (503 on HTTP
+ * API), aborts the handler's signal, and releases everything it armed. The deadline is
+ * `min(Lambda remaining, gateway arrival + integration timeout) − margin`.
+ *
+ * Preempting a running handler needs Middy's plugin hooks, so use it in both places:
+ *
+ *     const guard = timeoutGuard()
+ *     export const handler = middy(fn, guard.plugin).use(guard)
+ *
+ * (with other gateproof parts: `middy(fn, gateproofPlugin(guard, shedder))`). Use it
+ * early, right after the proxy-shape validator.
+ */
+export const timeoutGuard = <I extends Integration = Integration>(
+  options: TimeoutGuardOptions<I> = {},
+): TimeoutGuard<I> => {
+  const config = resolveOptions(options)
+  const telemetry = createTelemetry(PACKAGE, config)
+  const deadlineOptions = {
+    integration: config.integration,
+    integrationTimeoutMs: config.integrationTimeoutMs,
+    marginMs: config.marginMs,
+  }
+  const timerOwners = new TimerOwners()
+  const warned = { noPlugin: false, notInChain: false }
+
+  const warnOnce = (which: keyof typeof warned, message: string, hint: string) => {
+    if (warned[which]) return
+    warned[which] = true
+    if (telemetry.hasLogger) telemetry.log('warn', message, { hint })
+    else process.emitWarning(`${PACKAGE}: ${message}. ${hint}`, { code: 'GATEPROOF_TIMEOUT_GUARD' })
+  }
+
+  const deadlineOf = (request: RequestLike, context: object) => {
+    try {
+      return computeDeadline(request.event, context, deadlineOptions)
+    } catch (error) {
+      telemetry.log('error', 'timeout guard could not read Lambda’s remaining time', { error })
+      return computeDeadline(request.event, undefined, deadlineOptions)
+    }
+  }
+
+  const arm = (request: RequestLike, armsMiddyTimer: boolean): RequestGuard => {
+    const original: object = request.context ?? {}
+    const deadline = deadlineOf(request, original)
+    const guard = new RequestGuard(request, deadline)
+    request.internal[STATE_KEY] = guard
+    setRequestDeadline(request, deadline)
+    if (hasLimit(guard, original)) guard.countdown = () => untilLimit(guard)
+    const countdown = armsMiddyTimer && guard.countdown ? armingCountdown(guard) : guard.countdown
+    guard.view = contextView(original, guard, countdown)
+    request.context = guard.view
+    return guard
+  }
+
+  // The countdown Middy captures before the first `before` and calls once, right before
+  // it arms the timer that races the handler.
+  const armingCountdown = (guard: RequestGuard) =>
+    function armTimeoutGuard(): number {
+      guard.handlerStartedAt = Date.now()
+      timerOwners.arming(guard)
+      return (guard.countdown as () => number)()
+    }
+
+  const timeOut = (guard: RequestGuard, phase: TimeoutPhase): void => {
+    if (!guard.expire(phase, Date.now())) return
+    guard.error = timeoutError(guard, config.retryAfterSeconds)
+    const facts = timeoutFacts(guard)
+    const requestId = requestIdOf(guard.request.event, guard.request.context)
+    telemetry.count('TimeoutGuard', { Integration: String(facts.integration) })
+    telemetry.log('warn', 'Request timed out', {
+      requestId,
+      statusCode: guard.error.status,
+      ...facts,
+    })
+    if (phase === 'handler' && config.onTimeout !== undefined) {
+      guard.onTimeoutDone = runOnTimeout(
+        config.onTimeout,
+        guard.request as Parameters<typeof runOnTimeout>[1],
+        config.onTimeoutBudgetMs,
+        telemetry,
+        { requestId },
+      )
+    }
+  }
+
+  const plugin: TimeoutGuardPlugin = {
+    requestStart: function timeoutGuardRequestStart(request) {
+      try {
+        arm(request, true)
+      } catch (error) {
+        // A throw here would escape Middy's error handling and reach the gateway as a 502.
+        telemetry.log('error', 'timeout guard could not arm the deadline', { error })
+      }
+    },
+    timeoutEarlyInMillis: config.marginMs,
+    timeoutEarlyResponse: function timeoutGuardEarlyResponse(): never {
+      const guard = timerOwners.owner()
+      if (guard === undefined) {
+        telemetry.log('warn', 'timeout guard could not tell which request reached its deadline')
+        throw timeoutError(undefined, config.retryAfterSeconds)
+      }
+      timeOut(guard, 'handler')
+      throw guard.error
+    },
+    requestEnd: function timeoutGuardRequestEnd(request) {
+      const guard = guardOf(request)
+      if (guard === undefined) return
+      timerOwners.ended(guard)
+      if (!guard.seenInChain && request.error === undefined && !('earlyResponse' in request)) {
+        warnOnce(
+          'notInChain',
+          'the timeout guard plugin runs but the middleware is not in the chain',
+          'add it with middy(fn, guard.plugin).use(guard); requests that arrive past their deadline are not answered early',
+        )
+      }
+      // The response leaves once the hook is done or out of budget: after that, Lambda freezes.
+      return guard.onTimeoutDone
+    },
+  }
+
+  return {
+    before: function timeoutGuardBefore(request) {
+      let guard = guardOf(request)
+      if (guard === undefined) {
+        warnOnce(
+          'noPlugin',
+          'the timeout guard runs without its Middy plugin: a handler still running at the deadline is not preempted',
+          'pass guard.plugin to middy(fn, plugin), or gateproofPlugin(guard, …) with other parts',
+        )
+        guard = arm(request, false)
+      } else if (guard.view !== undefined && guard.countdown !== undefined) {
+        // Middy holds the arming countdown now; everyone else reads the plain one.
+        replaceRemainingTime(guard.view, guard.countdown)
+      }
+      guard.seenInChain = true
+      if (guard.handle.remainingMs() > 0) return
+      timeOut(guard, 'arrival')
+      throw guard.error
+    },
+    onError: function timeoutGuardOnError(request) {
+      const guard = guardOf(request)
+      if (guard === undefined) return
+      guard.seenInChain = true
+      if (!guard.timedOut || guard.error === undefined) return
+      if (request.response !== undefined) return
+      request.response = renderTimeout(guard, guard.error, request, config.format)
+    },
+    plugin,
+  }
+}
+
+export default timeoutGuard
