@@ -17,7 +17,10 @@ export const median = (values) => {
  * Mean ns per call of each async variant, as the median over `rounds` interleaved rounds
  * of `iterations` calls each, after `warmup` calls of every variant.
  */
-export async function compare(variants, { warmup = 10_000, rounds = 10, iterations = 10_000 } = {}) {
+export async function compare(
+  variants,
+  { warmup = 10_000, rounds = 10, iterations = 10_000 } = {},
+) {
   for (const fn of Object.values(variants)) for (let i = 0; i < warmup; i += 1) await fn()
   const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
   for (let round = 0; round < rounds; round += 1) {

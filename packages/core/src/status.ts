@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http'
+import { REASON_PHRASES } from './reason-phrases.js'
 
 /** The `x-amzn-ErrorType` of each status, as API Gateway and AWS SDKs name them. */
 export const ERROR_TYPES: Readonly<Record<number, string>> = {
@@ -25,7 +25,7 @@ export const ERROR_TYPES: Readonly<Record<number, string>> = {
 
 /** The reason phrase of a status: `429` → `Too Many Requests`. */
 export function statusTitle(status: number): string {
-  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request')
+  return REASON_PHRASES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request')
 }
 
 /**

@@ -26,24 +26,33 @@ export interface Telemetry {
 
 /**
  * gateproof's voice: silent without instances, and never throws into the request
- * path. Metrics go through `singleMetric()` so the user's own buffer is never
+ * path. Metrics go through a single-metric emitter so the user's own buffer is never
  * flushed or polluted by gateproof's.
+ *
+ * The emitter is made once, at the first metric, and reused: Powertools builds a new
+ * `Metrics` and `Console` for every `singleMetric()` call (~50 µs), and a single-metric
+ * instance clears its dimensions after each line anyway. It carries the namespace and
+ * default dimensions the user's instance has at that first metric.
  */
 export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Telemetry {
   const { metrics, logger } = options
+  let emitter: Metrics | undefined
   return {
     hasMetrics: metrics !== undefined,
     hasLogger: logger !== undefined,
     count(name, dimensions, value = 1) {
       if (!metrics) return
       try {
-        const single = metrics.singleMetric()
+        emitter ??= metrics.singleMetric()
+        const single = emitter
         for (const [key, dimensionValue] of Object.entries(dimensions)) {
           if (dimensionValue === undefined || dimensionValue === '') continue
           single.addDimension(key, String(dimensionValue))
         }
         single.addMetric(name, 'Count', value)
       } catch (error) {
+        // A half-built line must not leak its dimensions into the next one.
+        emitter = undefined
         reportTelemetryFailure(logger, pkg, 'metric', error)
       }
     },
