@@ -8,7 +8,6 @@
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/cold-start.{json,md}.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'

@@ -1,0 +1,44 @@
+export {
+  computeDeadline,
+  type Deadline,
+  detectIntegration,
+  type ErrorContract,
+  type ErrorFormat,
+  type EventOf,
+  gateproofPlugin,
+  type Integration,
+  type ProxyEvent,
+  type ProxyResult,
+  type ResultOf,
+  renderErrorResponse,
+} from '@gateproof/core'
+export {
+  BUILT_IN_RULES,
+  type ErrorMapperOptions,
+  type ErrorRule,
+  errorMapper,
+} from '@gateproof/error-mapper'
+export {
+  type Limiter,
+  type LimiterDecision,
+  type LimiterRequest,
+  type LoadShedderOptions,
+  loadShedder,
+  type MemoryLimiterOptions,
+  memoryLimiter,
+  type Priority,
+} from '@gateproof/load-shedder'
+export {
+  type ProxyShapeMode,
+  type ProxyShapeOptions,
+  proxyShape,
+  validateProxyResult,
+} from '@gateproof/proxy-shape'
+export { getDeadline, type TimeoutGuardOptions, timeoutGuard } from '@gateproof/timeout-guard'
+export { type GateproofOptions, PACKAGE } from './options.js'
+export {
+  type GateproofParts,
+  gateproof,
+  gateproof as default,
+  gateproofMiddlewares,
+} from './preset.js'

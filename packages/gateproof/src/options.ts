@@ -1,0 +1,90 @@
+import type { Logger } from '@aws-lambda-powertools/logger'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
+import {
+  assertKnownOptions,
+  assertOneOf,
+  type ErrorFormat,
+  GateproofOptionsError,
+  INTEGRATIONS,
+  type Integration,
+  isObject,
+} from '@gateproof/core'
+import type { ErrorMapperOptions } from '@gateproof/error-mapper'
+import type { LoadShedderOptions } from '@gateproof/load-shedder'
+import type { ProxyShapeOptions } from '@gateproof/proxy-shape'
+import type { TimeoutGuardOptions } from '@gateproof/timeout-guard'
+import type { MiddlewareObj } from '@middy/core'
+
+export const PACKAGE = 'gateproof'
+
+/** Options every part shares; a part's own options win over them. */
+type Shared = 'metrics' | 'logger' | 'integration' | 'format'
+
+export interface GateproofOptions<TEvent = unknown> {
+  /** The front door, or `auto` (default) to detect it from each event. */
+  integration?: Integration | 'auto'
+  /** Powertools Metrics shared by every part (each emits single-metric EMF lines). */
+  metrics?: Metrics
+  /** Powertools Logger shared by every part. */
+  logger?: Logger
+  /** Error body format for every part: `problem` (default), `message`, or a formatter. */
+  format?: ErrorFormat
+  /** Response-shape validation, outermost; `false` turns it off. */
+  proxyShape?: Omit<ProxyShapeOptions, Shared> | false
+  /** The deadline guard; `false` turns it off. */
+  timeoutGuard?: Omit<TimeoutGuardOptions, Shared> | false
+  /** Admission control; default: the deadline policy only. `false` turns it off. */
+  loadShedder?: Omit<LoadShedderOptions<TEvent>, 'metrics' | 'logger'> | false
+  /** The error → status mapper; `false` turns it off. */
+  errorMapper?: Omit<ErrorMapperOptions, Shared> | false
+  /**
+   * Response decorators such as `@middy/http-cors` or `@middy/http-security-headers`.
+   * They are placed outside the error mapper, the shedder and the guard, so their
+   * `after`/`onError` also decorate gateproof's 429, 504 and mapped error responses.
+   */
+  decorators?: MiddlewareObj[]
+}
+
+const OPTION_KEYS = [
+  'integration',
+  'metrics',
+  'logger',
+  'format',
+  'proxyShape',
+  'timeoutGuard',
+  'loadShedder',
+  'errorMapper',
+  'decorators',
+] as const
+
+const PARTS = ['proxyShape', 'timeoutGuard', 'loadShedder', 'errorMapper'] as const
+
+export function validateOptions(options: GateproofOptions<never>): void {
+  if (!isObject(options)) {
+    throw new GateproofOptionsError(PACKAGE, 'options must be an object')
+  }
+  assertKnownOptions(PACKAGE, options, OPTION_KEYS)
+  assertOneOf(PACKAGE, 'integration', options.integration, ['auto', ...INTEGRATIONS])
+  for (const part of PARTS) {
+    const value: unknown = options[part]
+    if (value !== undefined && value !== false && !isObject(value)) {
+      throw new GateproofOptionsError(
+        PACKAGE,
+        `option "${part}" must be an options object or false, got ${JSON.stringify(value)}`,
+        { option: part },
+      )
+    }
+  }
+  const { decorators } = options
+  if (
+    decorators !== undefined &&
+    (!Array.isArray(decorators) ||
+      decorators.some((d) => !isObject(d) || !(d.before || d.after || d.onError)))
+  ) {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      'option "decorators" must be an array of Middy middlewares ({ before, after, onError })',
+      { option: 'decorators' },
+    )
+  }
+}
