@@ -1,0 +1,229 @@
+// fleet.md and fleet.svg from the simulation's results (no dependencies).
+
+const MODE_LABELS = {
+  plain: 'no shedding (plain Middy)',
+  gateproof: 'gateproof, no fleet limit',
+  'gateproof-redis': 'gateproof + Redis limiter',
+}
+const MODE_COLORS = { plain: '#c0392b', gateproof: '#e67e22', 'gateproof-redis': '#2471a3' }
+const OUTCOMES = [
+  { key: 'served', label: '2xx', color: '#27ae60' },
+  { key: 'shed', label: '429 + Retry-After', color: '#5dade2' },
+  { key: 'throttled', label: '500 (Lambda throttle)', color: '#c0392b' },
+  { key: 'timedOut', label: '504', color: '#e67e22' },
+  { key: 'other', label: 'other', color: '#95a5a6' },
+]
+
+const label = (mode) => MODE_LABELS[mode] ?? mode
+const cell = (value, suffix = '') =>
+  value === null || value === undefined ? '–' : `${value}${suffix}`
+
+function outcomeShares(level) {
+  const total = level.requests || 1
+  const served = Object.entries(level.statuses)
+    .filter(([status]) => Number(status) < 300)
+    .reduce((sum, [, n]) => sum + n, 0)
+  const shed = level.with429RetryAfter
+  const throttled = level.throttled500
+  const timedOut = level.gateway504
+  const other = level.requests - served - shed - throttled - timedOut
+  return { served, shed, throttled, timedOut, other, total }
+}
+
+export function renderMarkdown(report) {
+  const { model } = report
+  const lines = [
+    '# Fleet simulation: a REST API on Lambda under overload',
+    '',
+    `Run ${report.date} on ${report.cpus} × ${report.cpuModel}, Node ${report.node}, Redis ${report.redis}; gateproof from ${report.gateproofFrom}. Load average ${report.loadAverage.before} before, ${report.loadAverage.after} after: the ${report.model.reservedConcurrency} environments, Redis and the front share ${report.cpus} CPUs${report.loadAverage.before > report.cpus ? ' with other work' : ''}, which shows in the real-time tails below.`,
+    '',
+    '## The model (modelled time; real time runs ' + model.scale + '× faster)',
+    '',
+    `- API Gateway REST, integration timeout ${model.integrationTimeoutMs / 1000} s; Lambda reserved concurrency R = ${model.reservedConcurrency}, function timeout ${model.functionTimeoutMs / 1000} s; an invocation beyond R is a throttle, which a REST client sees as \`500 {"message": "Internal server error"}\` (gateway-facts §2.1).`,
+    `- ${model.reservedConcurrency} execution environments, each its own Node process running a real Middy handler, one request at a time.`,
+    `- The handler makes one call to a downstream that serves ${model.downstreamSlots} calls at once (FIFO beyond), ${model.downstreamMs / 1000} s each: capacity ${report.capacityPerSecond} requests/s.`,
+    `- Open-loop Poisson arrivals at ${model.levels.join('×, ')}× capacity, ${model.secondsPerLevel} real s (${Math.round((model.secondsPerLevel * model.scale) / 60)} modelled min) per level; priorities ${Object.entries(
+      model.priorities,
+    )
+      .map(([p, s]) => `${p} ${s * 100} %`)
+      .join(', ')}.`,
+    `- Modes: ${Object.keys(report.modes)
+      .map((m) => `**${label(m)}**`)
+      .join(
+        '; ',
+      )}. The Redis limiter holds the fleet to ${model.limit} requests in flight (below R = ${model.reservedConcurrency}), budget ${model.budgetMs} ms.`,
+    "- Goodput: 2xx answers completed within the level's window, per modelled second. Admitted latency is modelled time (real × scale); rejection latency and Redis decision time are real, unscaled milliseconds (real code on loopback).",
+    '',
+  ]
+  for (const [mode, levels] of Object.entries(report.modes)) {
+    lines.push(`## ${label(mode)}`, '')
+    lines.push(
+      '| load | offered/s | requests | goodput/s | goodput % cap. | 2xx | 429 + RA | 500 throttle | 504 | other | rejected as 429 + RA | critical served | admitted p50 / p99 (modelled) | rejection p50 / p99 (real) | Redis decision p50 / p99 (real) |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    )
+    for (const level of levels) {
+      const s = outcomeShares(level)
+      lines.push(
+        `| ${level.level}× | ${level.offeredPerSecond} | ${level.requests} | ${level.goodputPerSecond} | ${level.goodputPctOfCapacity} % | ${s.served} | ${s.shed} | ${s.throttled} | ${s.timedOut} | ${s.other} | ${cell(level.rejectedAs429RetryAfterPct, ' %')} | ${cell(level.criticalServedPct, ' %')} | ${cell(level.admittedModelledMs.p50 && level.admittedModelledMs.p50 / 1000, ' s')} / ${cell(level.admittedModelledMs.p99 && level.admittedModelledMs.p99 / 1000, ' s')} | ${cell(level.rejectionRealMs.p50, ' ms')} / ${cell(level.rejectionRealMs.p99, ' ms')} | ${cell(level.redisDecisionRealMs.p50, ' ms')} / ${cell(level.redisDecisionRealMs.p99, ' ms')} |`,
+      )
+    }
+    lines.push('')
+  }
+  const limited = report.modes['gateproof-redis']
+  const top = limited?.at(-1)
+  if (top) {
+    const { targets } = report
+    const check = (ok) => (ok ? 'met' : '**not met**')
+    lines.push(
+      `## Targets at ${top.level}× capacity (gateproof + Redis limiter)`,
+      '',
+      '| target | achieved | |',
+      '|---|---|---|',
+      `| goodput ≥ ${targets.goodputPctOfCapacityAt3x} % of capacity | ${top.goodputPctOfCapacity} % | ${check(top.goodputPctOfCapacity >= targets.goodputPctOfCapacityAt3x)} |`,
+      `| ≥ ${targets.rejectedAs429RetryAfterPctAt3x} % of rejected requests answered 429 with Retry-After | ${cell(top.rejectedAs429RetryAfterPct, ' %')} | ${check(top.rejectedAs429RetryAfterPct >= targets.rejectedAs429RetryAfterPctAt3x)} |`,
+      `| rejection p99 < ${targets.rejectionP99RealMs} ms (unscaled) | ${cell(top.rejectionRealMs.p99, ' ms')} | ${check(top.rejectionRealMs.p99 < targets.rejectionP99RealMs)} |`,
+      `| Redis decision p99 < ${targets.redisDecisionP99RealMs} ms on loopback, in the fleet | ${cell(top.redisDecisionRealMs.p99, ' ms')} | ${check(top.redisDecisionRealMs.p99 < targets.redisDecisionP99RealMs)} |`,
+      `| Redis decision p99 < ${targets.redisDecisionP99RealMs} ms on loopback, one process alone (${report.isolatedDecisionRealMs.decisions} decisions; p50 ${report.isolatedDecisionRealMs.p50} ms, p99.9 ${report.isolatedDecisionRealMs.p999} ms) | ${report.isolatedDecisionRealMs.p99} ms | ${check(report.isolatedDecisionRealMs.p99 < targets.redisDecisionP99RealMs)} |`,
+      '',
+    )
+  }
+  lines.push('![goodput and outcomes vs offered load](fleet.svg)', '')
+  return lines.join('\n')
+}
+
+const escapeXml = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
+
+export function renderSvg(report) {
+  const modes = Object.keys(report.modes)
+  const levels = report.model.levels
+  const width = 900
+  const left = 70
+  const right = 230
+  const plotWidth = width - left - right
+  const out = []
+  const text = (x, y, content, attrs = '') =>
+    out.push(`<text x="${x}" y="${y}" ${attrs}>${escapeXml(content)}</text>`)
+
+  // Top: goodput as % of capacity vs offered load.
+  const top = { y: 50, height: 220 }
+  const maxLevel = Math.max(...levels)
+  const x = (level) => left + (level / maxLevel) * plotWidth
+  const yTop = (pct) => top.y + top.height - (Math.min(pct, 120) / 120) * top.height
+  text(left, 30, 'Goodput (2xx within the timeout) as % of capacity', 'font-weight="bold"')
+  for (const pct of [0, 20, 40, 60, 80, 100, 120]) {
+    out.push(
+      `<line x1="${left}" x2="${left + plotWidth}" y1="${yTop(pct)}" y2="${yTop(pct)}" stroke="${pct === 100 ? '#555' : '#ddd'}" ${pct === 100 ? 'stroke-dasharray="4 3"' : ''}/>`,
+    )
+    text(left - 8, yTop(pct) + 4, `${pct} %`, 'text-anchor="end" font-size="11"')
+  }
+  for (const level of levels) {
+    text(x(level), top.y + top.height + 16, `${level}×`, 'text-anchor="middle" font-size="11"')
+  }
+  text(
+    left + plotWidth,
+    top.y + top.height + 32,
+    'offered load (× capacity)',
+    'text-anchor="end" font-size="11"',
+  )
+  const ideal = levels.map((level) => `${x(level)},${yTop(Math.min(level, 1) * 100)}`)
+  out.push(
+    `<polyline fill="none" stroke="#999" stroke-width="1.5" stroke-dasharray="2 3" points="${ideal.join(' ')}"/>`,
+  )
+  for (const mode of modes) {
+    const points = report.modes[mode].map((l) => `${x(l.level)},${yTop(l.goodputPctOfCapacity)}`)
+    out.push(
+      `<polyline fill="none" stroke="${MODE_COLORS[mode] ?? '#333'}" stroke-width="2.5" points="${points.join(' ')}"/>`,
+    )
+    for (const l of report.modes[mode]) {
+      out.push(
+        `<circle cx="${x(l.level)}" cy="${yTop(l.goodputPctOfCapacity)}" r="4" fill="${MODE_COLORS[mode] ?? '#333'}"/>`,
+      )
+    }
+  }
+  modes.forEach((mode, i) => {
+    const ly = top.y + 10 + i * 20
+    out.push(
+      `<rect x="${left + plotWidth + 20}" y="${ly - 9}" width="14" height="4" fill="${MODE_COLORS[mode] ?? '#333'}"/>`,
+    )
+    text(left + plotWidth + 40, ly, label(mode), 'font-size="12"')
+  })
+  const idealY = top.y + 10 + modes.length * 20
+  out.push(
+    `<line x1="${left + plotWidth + 20}" x2="${left + plotWidth + 34}" y1="${idealY - 7}" y2="${idealY - 7}" stroke="#999" stroke-width="1.5" stroke-dasharray="2 3"/>`,
+  )
+  text(left + plotWidth + 40, idealY, 'ideal: min(offered, capacity)', 'font-size="12"')
+
+  // Bottom: what clients got, per load level, one stacked bar per mode.
+  const bottom = { y: 340, height: 220 }
+  text(
+    left,
+    bottom.y - 20,
+    'What clients got (share of requests), per offered load',
+    'font-weight="bold"',
+  )
+  const group = plotWidth / levels.length
+  const barWidth = Math.min(28, (group - 16) / modes.length)
+  const yBottom = (share) => bottom.y + bottom.height - share * bottom.height
+  for (const share of [0, 0.25, 0.5, 0.75, 1]) {
+    out.push(
+      `<line x1="${left}" x2="${left + plotWidth}" y1="${yBottom(share)}" y2="${yBottom(share)}" stroke="#ddd"/>`,
+    )
+    text(left - 8, yBottom(share) + 4, `${share * 100} %`, 'text-anchor="end" font-size="11"')
+  }
+  levels.forEach((level, li) => {
+    const gx = left + li * group + (group - barWidth * modes.length) / 2
+    modes.forEach((mode, mi) => {
+      const data = report.modes[mode].find((l) => l.level === level)
+      if (!data) return
+      const shares = outcomeShares(data)
+      let acc = 0
+      for (const outcome of OUTCOMES) {
+        const share = shares[outcome.key] / shares.total
+        if (share <= 0) continue
+        out.push(
+          `<rect x="${gx + mi * barWidth}" y="${yBottom(acc + share)}" width="${barWidth - 3}" height="${share * bottom.height}" fill="${outcome.color}"><title>${escapeXml(`${label(mode)} at ${level}×: ${outcome.label} ${(share * 100).toFixed(1)} %`)}</title></rect>`,
+        )
+        acc += share
+      }
+      text(
+        gx + mi * barWidth + (barWidth - 3) / 2,
+        bottom.y + bottom.height + 14,
+        ['P', 'G', 'R'][mi] ?? String(mi),
+        'text-anchor="middle" font-size="10"',
+      )
+    })
+    text(
+      left + li * group + group / 2,
+      bottom.y + bottom.height + 30,
+      `${level}×`,
+      'text-anchor="middle" font-size="11"',
+    )
+  })
+  OUTCOMES.forEach((outcome, i) => {
+    const ly = bottom.y + 10 + i * 20
+    out.push(
+      `<rect x="${left + plotWidth + 20}" y="${ly - 10}" width="12" height="12" fill="${outcome.color}"/>`,
+    )
+    text(left + plotWidth + 40, ly, outcome.label, 'font-size="12"')
+  })
+  modes.forEach((mode, i) => {
+    text(
+      left + plotWidth + 20,
+      bottom.y + 20 + (OUTCOMES.length + i) * 18,
+      `${['P', 'G', 'R'][i] ?? i}: ${label(mode)}`,
+      'font-size="11"',
+    )
+  })
+
+  const height = bottom.y + bottom.height + 62
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    ...out,
+    `<text x="${left}" y="${height - 10}" font-size="11" fill="#555">${escapeXml(
+      `R = ${report.model.reservedConcurrency}, downstream ${report.model.downstreamSlots} × ${report.model.downstreamMs / 1000} s, Redis limit ${report.model.limit}; ${report.date}`,
+    )}</text>`,
+    '</svg>',
+    '',
+  ].join('\n')
+}

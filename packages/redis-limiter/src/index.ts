@@ -1,0 +1,15 @@
+import { redisLimiter } from './redis-limiter.js'
+
+export type { BreakerOptions, BreakerState } from './breaker.js'
+export { type LimiterKeys, limiterKeys } from './keys.js'
+export type {
+  ConcurrencyOptions,
+  FailureMode,
+  RateOptions,
+  RedisLimiterClient,
+  RedisLimiterOptions,
+} from './options.js'
+export { type FallbackCause, type RedisLimiter, redisLimiter } from './redis-limiter.js'
+export { LIMITER_SCRIPT, LIMITER_SCRIPT_SHA } from './script.js'
+
+export default redisLimiter

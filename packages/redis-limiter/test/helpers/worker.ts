@@ -1,0 +1,137 @@
+/**
+ * One "execution environment" in the cross-process tests: its own process, its
+ * own ioredis connection, its own limiter built from this package's source. The
+ * parent forks it (bundled by `bundleWorker`) and talks over IPC.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Redis } from 'ioredis'
+import { redisLimiter } from '../../src/index.js'
+
+export type WorkerTask =
+  | { kind: 'concurrency'; port: number; key: string; limit: number; loops: number; runMs: number }
+  | {
+      kind: 'rate'
+      port: number
+      key: string
+      perSecond: number
+      burst: number
+      loops: number
+      runMs: number
+    }
+  | { kind: 'hold'; port: number; key: string; limit: number; leases: number; deadlineAt: number }
+
+export type WorkerReport =
+  | { kind: 'ready' }
+  | {
+      kind: 'concurrency'
+      admitted: number
+      rejected: number
+      maxObserved: number
+      fallbacks: number
+    }
+  | { kind: 'rate'; sentAt: number[]; answeredAt: number[]; fallbacks: number }
+  | { kind: 'held'; admitted: number }
+
+const send = (report: WorkerReport) => process.send?.(report)
+
+async function runConcurrency(task: Extract<WorkerTask, { kind: 'concurrency' }>, redis: Redis) {
+  const limiter = redisLimiter({
+    client: redis,
+    concurrency: { limit: task.limit },
+    budgetMs: 1000,
+    failure: 'closed',
+  })
+  const counter = `${task.key}:observed`
+  const stopAt = Date.now() + task.runMs
+  let admitted = 0
+  let rejected = 0
+  let maxObserved = 0
+  let fallbacks = 0
+  const loop = async () => {
+    while (Date.now() < stopAt) {
+      const decision = await limiter.acquire({
+        key: task.key,
+        priority: 'critical',
+        deadlineAt: Date.now() + 10_000,
+      })
+      if (!decision.admitted) {
+        if (decision.reason === 'unavailable') fallbacks += 1
+        rejected += 1
+        await sleep(Math.random() * 2)
+        continue
+      }
+      admitted += 1
+      // Counted between admission and release, so it can never exceed the holders.
+      maxObserved = Math.max(maxObserved, await redis.incr(counter))
+      await sleep(Math.random() * 3)
+      await redis.decr(counter)
+      await decision.release()
+    }
+  }
+  await Promise.all(Array.from({ length: task.loops }, loop))
+  send({ kind: 'concurrency', admitted, rejected, maxObserved, fallbacks })
+}
+
+async function runRate(task: Extract<WorkerTask, { kind: 'rate' }>, redis: Redis) {
+  const limiter = redisLimiter({
+    client: redis,
+    rate: { perSecond: task.perSecond, burst: task.burst },
+    budgetMs: 1000,
+    failure: 'closed',
+  })
+  const stopAt = Date.now() + task.runMs
+  // Each admission happened on Redis between these two instants of this host's clock.
+  const sentAt: number[] = []
+  const answeredAt: number[] = []
+  let fallbacks = 0
+  const loop = async () => {
+    while (Date.now() < stopAt) {
+      const sent = Date.now()
+      const decision = await limiter.acquire({
+        key: task.key,
+        priority: 'critical',
+        deadlineAt: sent + 10_000,
+      })
+      if (decision.admitted) {
+        sentAt.push(sent)
+        answeredAt.push(Date.now())
+      } else if (decision.reason === 'unavailable') fallbacks += 1
+      else await sleep(Math.min(decision.retryAfterMs, Math.max(0, stopAt - Date.now())))
+    }
+  }
+  await Promise.all(Array.from({ length: task.loops }, loop))
+  send({ kind: 'rate', sentAt, answeredAt, fallbacks })
+}
+
+async function runHold(task: Extract<WorkerTask, { kind: 'hold' }>, redis: Redis) {
+  const limiter = redisLimiter({
+    client: redis,
+    concurrency: { limit: task.limit },
+    budgetMs: 1000,
+    failure: 'closed',
+  })
+  let admitted = 0
+  for (let i = 0; i < task.leases; i += 1) {
+    const decision = await limiter.acquire({
+      key: task.key,
+      priority: 'critical',
+      deadlineAt: task.deadlineAt,
+    })
+    if (decision.admitted) admitted += 1
+  }
+  send({ kind: 'held', admitted })
+  // Holds its leases until the parent kills it; never releases them.
+  await new Promise(() => {})
+}
+
+process.once('message', async (task: WorkerTask) => {
+  const redis = new Redis({ host: '127.0.0.1', port: task.port })
+  await redis.ping()
+  send({ kind: 'ready' })
+  await new Promise((resolve) => process.once('message', resolve))
+  if (task.kind === 'concurrency') await runConcurrency(task, redis)
+  else if (task.kind === 'rate') await runRate(task, redis)
+  else await runHold(task, redis)
+  redis.disconnect()
+  process.disconnect?.()
+})

@@ -1,0 +1,121 @@
+import { LIMITER_SCRIPT_SHA, limiterKeys, redisLimiter } from '@gateproof/redis-limiter'
+import fc from 'fast-check'
+import { Cluster, type Redis } from 'ioredis'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  commandCalls,
+  describeWithRedis,
+  type RedisServer,
+  startRedis,
+  watchCommands,
+} from './helpers/redis-server.js'
+
+const request = () => ({
+  key: 'orders',
+  priority: 'critical' as const,
+  deadlineAt: Date.now() + 5000,
+})
+
+describeWithRedis('one round trip per decision', () => {
+  let server: RedisServer
+  let redis: Redis
+
+  beforeAll(async () => {
+    server = await startRedis()
+    redis = server.client()
+  })
+  afterAll(() => server.stop())
+  beforeEach(async () => {
+    await server.admin.flushall()
+    await server.admin.script('FLUSH')
+  })
+
+  it('decides rate and concurrency together with a single EVALSHA once the script is loaded', async () => {
+    const limiter = redisLimiter({
+      client: redis,
+      rate: { perSecond: 1000, burst: 100 },
+      concurrency: { limit: 100 },
+    })
+    await limiter.acquire(request())
+    const sent = await watchCommands(server)
+    for (let i = 0; i < 20; i += 1) await limiter.acquire(request())
+    await sent.stop()
+    expect(sent.fromClients).toEqual(Array(20).fill('evalsha'))
+  })
+
+  it('falls back to EVAL on NOSCRIPT (after SCRIPT FLUSH or a restart), decides normally, then uses EVALSHA again', async () => {
+    const limiter = redisLimiter({ client: redis, concurrency: { limit: 1 }, failure: 'closed' })
+    await server.admin.config('RESETSTAT')
+    expect(await limiter.acquire(request())).toMatchObject({ admitted: true })
+    expect(await commandCalls(server.admin)).toMatchObject({ evalsha: 1, eval: 1 })
+    expect(await server.admin.script('EXISTS', LIMITER_SCRIPT_SHA)).toEqual([1])
+
+    await server.admin.script('FLUSH')
+    expect(await limiter.acquire(request())).toEqual({
+      admitted: false,
+      reason: 'concurrency',
+      retryAfterMs: 1000,
+    })
+    expect(await commandCalls(server.admin)).toMatchObject({ evalsha: 2, eval: 2 })
+    expect(limiter.circuit).toBe('closed')
+  })
+})
+
+describe('hash tags', () => {
+  const hashTag = (key: string) => {
+    const open = key.indexOf('{')
+    const close = open < 0 ? -1 : key.indexOf('}', open + 1)
+    return close > open + 1 ? key.slice(open + 1, close) : key
+  }
+
+  it('gives both keys of a decision the same hash tag, whatever the key contains', () => {
+    fc.assert(
+      fc.property(fc.string(), (key) => {
+        const keys = limiterKeys('gateproof', key)
+        expect(hashTag(keys.rate)).toBe(hashTag(keys.leases))
+      }),
+    )
+  })
+})
+
+describeWithRedis('Redis Cluster', () => {
+  let server: RedisServer
+  let cluster: Cluster
+
+  beforeAll(async () => {
+    server = await startRedis({ cluster: true })
+    cluster = new Cluster([{ host: '127.0.0.1', port: server.port }])
+    cluster.on('error', () => {})
+    await new Promise((resolve) => cluster.once('ready', resolve))
+  })
+  afterAll(async () => {
+    cluster.disconnect()
+    await server.stop()
+  })
+
+  it('hashes both keys of any decision to one slot (CLUSTER KEYSLOT)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), async (key) => {
+        const keys = limiterKeys('gateproof', key)
+        const [rate, leases] = await Promise.all(
+          [keys.rate, keys.leases].map((name) => server.admin.call('CLUSTER', 'KEYSLOT', name)),
+        )
+        expect(rate).toBe(leases)
+      }),
+      { numRuns: 200 },
+    )
+  })
+
+  it('runs the script through an ioredis Cluster client', async () => {
+    const limiter = redisLimiter({
+      client: cluster,
+      rate: { perSecond: 1, burst: 2 },
+      concurrency: { limit: 5 },
+      failure: 'closed',
+    })
+    const decisions = []
+    for (let i = 0; i < 3; i += 1) decisions.push(await limiter.acquire(request()))
+    expect(decisions.map((d) => d.admitted && 'admitted')).toEqual(['admitted', 'admitted', false])
+    expect(decisions[2]).toMatchObject({ reason: 'rate' })
+  })
+})
