@@ -25,6 +25,11 @@ export interface LocalGatewayOptions {
   reservedConcurrency?: number
   albMultiValueHeaders?: boolean
   binaryMediaTypes?: string[]
+  /**
+   * Resource templates such as `/orders/{id}` or `/files/{path+}`: the first that matches
+   * a request's path fills `resource`/`routeKey` and `pathParameters`, as the API's routes would.
+   */
+  routes?: string[]
   /** Called once per request with what the function did and what the client got. */
   onExchange?: (exchange: Exchange) => void
 }
@@ -224,6 +229,7 @@ function toEvent(
   }
   const hasQuery = Object.keys(query).length > 0
   const requestId = randomUUID()
+  const route = matchRoute(options.routes ?? [], url.pathname)
   switch (options.integration) {
     case 'rest':
     case 'http-v1': {
@@ -232,19 +238,19 @@ function toEvent(
         {
           path: url.pathname,
           httpMethod: method,
-          resource: url.pathname,
+          resource: route?.resource ?? url.pathname,
           headers,
           multiValueHeaders,
           queryStringParameters: hasQuery ? query : null,
           multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-          pathParameters: null,
+          pathParameters: route?.pathParameters ?? null,
           body,
           isBase64Encoded: !isText,
           requestContext: {
             requestId,
             httpMethod: method,
             path: url.pathname,
-            resourcePath: url.pathname,
+            resourcePath: route?.resource ?? url.pathname,
           },
         },
         { arrivedAt },
@@ -261,11 +267,14 @@ function toEvent(
         {
           rawPath: url.pathname,
           rawQueryString: url.search.slice(1),
-          routeKey: options.integration === 'http-v2' ? `${method} ${url.pathname}` : '$default',
+          routeKey:
+            options.integration === 'http-v2'
+              ? `${method} ${route?.resource ?? url.pathname}`
+              : '$default',
           headers: { ...lower, host: base.headers.host ?? lower.host ?? '' },
           cookies: lower.cookie ? lower.cookie.split(/;\s*/) : undefined,
           queryStringParameters: hasQuery ? query : undefined,
-          pathParameters: undefined,
+          pathParameters: options.integration === 'http-v2' ? route?.pathParameters : undefined,
           body: body ?? undefined,
           isBase64Encoded: !isText,
           requestContext: {
@@ -305,6 +314,32 @@ function toEvent(
       )
     }
   }
+}
+
+/** Matches `/orders/{id}` and greedy `/files/{path+}` templates against a path. */
+export function matchRoute(
+  routes: readonly string[],
+  path: string,
+): { resource: string; pathParameters: Record<string, string> } | undefined {
+  for (const resource of routes) {
+    const names: string[] = []
+    const pattern = resource
+      .split('/')
+      .map((segment) => {
+        const param = /^\{([^}+]+)(\+?)\}$/.exec(segment)
+        if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        names.push(param[1] as string)
+        return param[2] ? '(.+)' : '([^/]+)'
+      })
+      .join('/')
+    const match = new RegExp(`^${pattern}$`).exec(path)
+    if (!match) continue
+    const pathParameters = Object.fromEntries(
+      names.map((name, i) => [name, decodeURIComponent(match[i + 1] as string)]),
+    )
+    return { resource, pathParameters }
+  }
+  return undefined
 }
 
 function gatewayHeaders(integration: Integration, event: unknown): Record<string, string> {

@@ -52,6 +52,26 @@ describe('startLocalGateway', () => {
     })
   })
 
+  it('fills resource and pathParameters from the first matching route template', async () => {
+    const seen: Array<{ resource: string; pathParameters: unknown }> = []
+    const { url } = await serve({
+      integration: 'rest',
+      routes: ['/files/{path+}', '/orders/{id}'],
+      handler: (event: { resource: string; pathParameters: unknown }) => {
+        seen.push(event)
+        return { statusCode: 204 }
+      },
+    })
+    await get(`${url}/orders/a%20b`)
+    await get(`${url}/files/x/y.txt`)
+    await get(`${url}/other`)
+    expect(seen.map(({ resource, pathParameters }) => ({ resource, pathParameters }))).toEqual([
+      { resource: '/orders/{id}', pathParameters: { id: 'a b' } },
+      { resource: '/files/{path+}', pathParameters: { path: 'x/y.txt' } },
+      { resource: '/other', pathParameters: null },
+    ])
+  })
+
   it('answers 502 Internal server error when a REST handler returns a body object (R17)', async () => {
     const { url } = await serve({
       integration: 'rest',
