@@ -101,6 +101,16 @@ if (failures.length === 0) {
         failures.push(`${kind} ${pkg.name} from its tarball:\n${error.stderr}`)
       }
     }
+    for (const bin of Object.keys(pkg.manifest.bin ?? {})) {
+      try {
+        run(join(project, 'node_modules', '.bin', bin), ['--help'], { cwd: project })
+        console.log(`ok   bin      ${bin} (${pkg.name})`)
+      } catch (error) {
+        failures.push(
+          `bin ${bin} of ${pkg.name} from its tarball:\n${error.stderr ?? error.message}`,
+        )
+      }
+    }
     for (const subpath of Object.keys(pkg.manifest.exports ?? {})) {
       if (subpath === '.' || subpath === './package.json') continue
       const specifier = `${pkg.name}/${subpath.slice(2)}`
