@@ -52,19 +52,7 @@ export function gateproofPlugin(
       for (const start of starts) start(request)
     }
   }
-  if (ends.length > 0) {
-    plugin.requestEnd = async function gateproofRequestEnd(request) {
-      let failure: { error: unknown } | undefined
-      for (const end of ends) {
-        try {
-          await end(request)
-        } catch (error) {
-          failure ??= { error }
-        }
-      }
-      if (failure) throw failure.error
-    }
-  }
+  if (ends.length > 0) plugin.requestEnd = runRequestEnds(ends)
   const timeout = timeouts[0]
   if (timeout) {
     plugin.timeoutEarlyInMillis = timeout.timeoutEarlyInMillis
@@ -72,3 +60,59 @@ export function gateproofPlugin(
   }
   return plugin
 }
+
+type RequestEnd = NonNullable<PluginHooks['requestEnd']>
+
+/**
+ * `requestEnd` hooks in order, each awaited, all run even when one throws; the first
+ * error is rethrown after.
+ *
+ * Synchronous until a hook returns a promise: Middy awaits `requestEnd` only when it
+ * returns one, and an `async` wrapper would cost every request a promise and several
+ * microtask turns although gateproof's own hooks finish synchronously on the success path.
+ * A failure still comes back as a rejected promise, as from an `async` function.
+ */
+function runRequestEnds(ends: readonly RequestEnd[]): RequestEnd {
+  return function gateproofRequestEnd(request) {
+    let failure: { error: unknown } | undefined
+    for (let index = 0; index < ends.length; index++) {
+      let result: unknown
+      try {
+        result = (ends[index] as RequestEnd)(request)
+      } catch (error) {
+        failure ??= { error }
+        continue
+      }
+      if (isThenable(result)) return finishAsync(ends, index, result, request, failure)
+    }
+    return failure === undefined ? undefined : Promise.reject(failure.error)
+  }
+}
+
+/** The rest of `runRequestEnds` once hook `index` returned `pending`. */
+async function finishAsync(
+  ends: readonly RequestEnd[],
+  index: number,
+  pending: PromiseLike<unknown>,
+  request: RequestLike,
+  failure: { error: unknown } | undefined,
+): Promise<void> {
+  try {
+    await pending
+  } catch (error) {
+    failure ??= { error }
+  }
+  for (let next = index + 1; next < ends.length; next++) {
+    try {
+      await (ends[next] as RequestEnd)(request)
+    } catch (error) {
+      failure ??= { error }
+    }
+  }
+  if (failure) throw failure.error
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function'

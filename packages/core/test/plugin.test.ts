@@ -71,6 +71,63 @@ describe('gateproofPlugin', () => {
     ])
   })
 
+  it('runs synchronous requestEnd hooks without a promise when none fails', () => {
+    const calls: string[] = []
+    const plugin = gateproofPlugin(
+      { requestEnd: () => void calls.push('first') },
+      { requestEnd: () => void calls.push('second') },
+    )
+    expect(plugin.requestEnd?.({ event: {}, context: {}, internal: {} })).toBeUndefined()
+    expect(calls).toEqual(['second', 'first'])
+  })
+
+  it('runs every synchronous requestEnd even when some throw, then rejects with the first error', async () => {
+    const calls: string[] = []
+    const failing = (name: string) => () => {
+      calls.push(name)
+      throw new Error(`${name} release failed`)
+    }
+    const plugin = gateproofPlugin(
+      { requestEnd: failing('first') },
+      { requestEnd: failing('second') },
+      { requestEnd: () => void calls.push('third') },
+    )
+    await expect(plugin.requestEnd?.({ event: {}, context: {}, internal: {} })).rejects.toThrow(
+      'second release failed',
+    )
+    expect(calls).toEqual(['third', 'second', 'first'])
+  })
+
+  it('waits for a requestEnd that returns a promise before running the next, in order', async () => {
+    const calls: string[] = []
+    let release: () => void = () => undefined
+    const plugin = gateproofPlugin(
+      { requestEnd: () => void calls.push('first') },
+      {
+        requestEnd: () =>
+          new Promise<void>((resolve) => {
+            calls.push('second started')
+            release = () => {
+              calls.push('second done')
+              resolve()
+            }
+          }),
+      },
+      {
+        requestEnd: () => {
+          calls.push('third')
+          throw new Error('third release failed')
+        },
+      },
+    )
+    const ended = plugin.requestEnd?.({ event: {}, context: {}, internal: {} })
+    await Promise.resolve()
+    expect(calls).toEqual(['third', 'second started'])
+    release()
+    await expect(ended).rejects.toThrow('third release failed')
+    expect(calls).toEqual(['third', 'second started', 'second done', 'first'])
+  })
+
   it('passes the one early-timeout owner through', () => {
     const timeoutEarlyResponse = () => ({ statusCode: 504 })
     const plugin = gateproofPlugin(

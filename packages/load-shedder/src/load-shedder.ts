@@ -79,6 +79,9 @@ function outcomeOfError(error: unknown): Outcome {
   return code >= 400 && code < 500 ? 'served' : 'ignored'
 }
 
+/** A priority function's answer, `normal` for anything that is not a priority. */
+const priorityFrom = (chosen: unknown): Priority => (isPriority(chosen) ? chosen : 'normal')
+
 /** When a held slot is certainly worthless: the hard limit behind the deadline. */
 const slotEnd = (deadline: Deadline, now: number): number =>
   Number.isFinite(deadline.at)
@@ -114,6 +117,8 @@ export const loadShedder = <I extends Integration = Integration>(
     })
   })
   const { slots } = policies
+  // Fixed when the middleware is built: a finished request is timed only when it can teach.
+  const learns = policies.learns
 
   /** Counts and logs a refusal; throws it unless this is a dry run. */
   const shed = (request: RequestLike, refusal: Refusal, priority: Priority, deadline: Deadline) => {
@@ -165,7 +170,7 @@ export const loadShedder = <I extends Integration = Integration>(
     const state = request.internal[STATE_KEY] as ShedderState | undefined
     if (state === undefined || !state.admitted || state.finished) return
     state.finished = true
-    if (slots.release(state) && outcome !== 'ignored') {
+    if (slots.release(state) && outcome !== 'ignored' && learns) {
       const durationMs = clock.now() - state.admittedAt
       policies.learn(state.key, durationMs, state.inFlight, outcome === 'dropped')
     }
@@ -209,7 +214,6 @@ export const loadShedder = <I extends Integration = Integration>(
   }
 
   function loadShedderBefore(request: RequestLike): void | Promise<void> {
-    const now = clock.now()
     let state = request.internal[STATE_KEY] as ShedderState | undefined
     if (state === undefined) {
       if (!warnedNoPlugin) warnNoPlugin()
@@ -217,12 +221,18 @@ export const loadShedder = <I extends Integration = Integration>(
       request.internal[STATE_KEY] = state
     }
     const event = request.event as EventOf<I>
-    const deadline =
-      getRequestDeadline(request) ?? computeDeadline(event, request.context, config.deadlineOptions)
+    let deadline = getRequestDeadline(request)
+    let now: number
+    if (deadline === undefined) {
+      deadline = computeDeadline(event, request.context, config.deadlineOptions)
+      // Its reading of the same clock, a moment ago: one clock reading less per request.
+      now = deadline.computedAt
+    } else {
+      now = clock.now()
+    }
     const chosenKey = needsKey ? keyOf(event) : ''
     const key = typeof chosenKey === 'string' ? chosenKey : String(chosenKey)
-    const chosenPriority = priorityOf?.(event)
-    const priority: Priority = isPriority(chosenPriority) ? chosenPriority : 'normal'
+    const priority: Priority = priorityOf === undefined ? 'normal' : priorityFrom(priorityOf(event))
 
     const refusal = policies.refuse(now, deadline, key, priority)
     if (refusal) shed(request, refusal, priority, deadline)

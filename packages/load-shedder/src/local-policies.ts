@@ -53,6 +53,19 @@ export class LocalPolicies {
       : undefined
   }
 
+  /**
+   * Whether any policy uses what finished requests teach (predicted service time, the
+   * adaptive limit, the retry hint of a concurrency refusal); when none does, a finished
+   * request need not even be timed.
+   */
+  get learns(): boolean {
+    return (
+      this.#serviceTime !== undefined ||
+      this.#adaptive !== undefined ||
+      this.#config.inFlight !== undefined
+    )
+  }
+
   get adaptiveLimit(): number | undefined {
     return this.#adaptive?.limit
   }

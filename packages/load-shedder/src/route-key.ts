@@ -36,15 +36,21 @@ export function routeKey(event: unknown): string {
 export function memoizedRouteKey(maxEntries = 1000): (event: unknown) => string {
   const byMethod = new Map<string, Map<string, string>>()
   let entries = 0
+  // The previous request's route: comparing two short strings is cheaper than hashing
+  // them for two lookups, and a function mostly serves one or a few routes.
+  let lastMethod: string | undefined
+  let lastResource: string | undefined
+  let lastKey = DEFAULT_KEY
   return function routeKeyMemoized(event) {
     if (!isObject(event)) return DEFAULT_KEY
     const named = namedRoute(event)
     if (named !== undefined) return named
     const method = event.httpMethod as string
     const resource = event.resource as string
+    if (method === lastMethod && resource === lastResource) return lastKey
     let byResource = byMethod.get(method)
     const known = byResource?.get(resource)
-    if (known !== undefined) return known
+    if (known !== undefined) return remember(method, resource, known)
     const key = `${method} ${resource}`
     if (entries < maxEntries) {
       if (byResource === undefined) {
@@ -53,7 +59,15 @@ export function memoizedRouteKey(maxEntries = 1000): (event: unknown) => string 
       }
       byResource.set(resource, key)
       entries++
+      return remember(method, resource, key)
     }
+    return key
+  }
+
+  function remember(method: string, resource: string, key: string): string {
+    lastMethod = method
+    lastResource = resource
+    lastKey = key
     return key
   }
 }

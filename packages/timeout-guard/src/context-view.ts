@@ -1,9 +1,13 @@
+import { contextCopier } from './context-copy.js'
 import type { DeadlineHandle, RequestGuard } from './request-guard.js'
 
 /** The longest delay `setTimeout` honours; Node fires anything longer after 1 ms. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1
 
 const GUARD = Symbol.for('gateproof.timeout-guard')
+
+/** Shared by every guard in the process: contexts are alike whichever guard sees them. */
+const copyContext = contextCopier()
 
 type RemainingTime = () => number
 
@@ -14,18 +18,21 @@ type RemainingTime = () => number
  * limit minus the margin, which is the deadline.
  *
  * A copy, not `Object.create(context)`: turning each invocation's fresh context into a
- * prototype costs V8 microseconds, more than the rest of the guard together (so does adding
- * a key to a spread copy; assigning onto a literal that already has it does not). Lambda's
+ * prototype costs V8 microseconds, more than the rest of the guard together. Lambda's
  * context is a plain object of values and closures, so a copy behaves the same; an accessor
  * such as `callbackWaitsForEmptyEventLoop` is copied as its value, which only
- * callback-style handlers (not Middy's) would notice.
+ * callback-style handlers (not Middy's) would notice. `copyContext` says why it is not
+ * always a spread.
  */
 export function contextView(
   original: object,
   guard: RequestGuard,
   remainingTime: RemainingTime | undefined,
 ): object {
-  const view: Record<PropertyKey, unknown> = Object.assign({ [GUARD]: guard.handle }, original)
+  const view = copyContext(original)
+  // Set after the copy: the request's own handle, even when the caller's context is the
+  // view of an enclosing guard.
+  view[GUARD] = guard.handle
   if (remainingTime !== undefined) view.getRemainingTimeInMillis = remainingTime
   const prototype: unknown = Object.getPrototypeOf(original)
   if (prototype !== Object.prototype && typeof prototype === 'object') {
@@ -40,9 +47,9 @@ export const deadlineOfContext = (context: unknown): DeadlineHandle | undefined 
     ? ((context as Record<symbol, unknown>)[GUARD] as DeadlineHandle | undefined)
     : undefined
 
-/** Milliseconds until `min(Lambda, gateway)`, as an integer `setTimeout` accepts. */
-export function untilLimit(guard: RequestGuard): number {
-  const ms = Math.floor(guard.handle.remainingMs() + guard.deadline.marginMs)
+/** Milliseconds until `min(Lambda, gateway)` at `now`, as an integer `setTimeout` accepts. */
+export function untilLimit(guard: RequestGuard, now: number = Date.now()): number {
+  const ms = Math.floor(guard.deadline.at - now + guard.deadline.marginMs)
   return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, ms))
 }
 

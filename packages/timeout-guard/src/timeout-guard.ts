@@ -106,21 +106,28 @@ export const timeoutGuard = <I extends Integration = Integration>(
     const guard = new RequestGuard(request, deadline)
     request.internal[STATE_KEY] = guard
     setRequestDeadline(request, deadline)
-    if (hasLimit(guard, original)) guard.countdown = () => untilLimit(guard)
-    const countdown = armsMiddyTimer && guard.countdown ? armingCountdown(guard) : guard.countdown
+    let countdown: (() => number) | undefined
+    if (hasLimit(guard, original)) {
+      // Both closures made here, so they share one captured scope: made on every request.
+      guard.countdown = function getRemainingTimeInMillis(): number {
+        return untilLimit(guard)
+      }
+      // The countdown Middy captures before the first `before` and calls once, right
+      // before it arms the timer that races the handler.
+      countdown = !armsMiddyTimer
+        ? guard.countdown
+        : function armTimeoutGuard(): number {
+            // One clock reading for both: Middy calls this on every request.
+            const now = Date.now()
+            guard.handlerStartedAt = now
+            timerOwners.arming(guard)
+            return untilLimit(guard, now)
+          }
+    }
     guard.view = contextView(original, guard, countdown)
     request.context = guard.view
     return guard
   }
-
-  // The countdown Middy captures before the first `before` and calls once, right before
-  // it arms the timer that races the handler.
-  const armingCountdown = (guard: RequestGuard) =>
-    function armTimeoutGuard(): number {
-      guard.handlerStartedAt = Date.now()
-      timerOwners.arming(guard)
-      return (guard.countdown as () => number)()
-    }
 
   const timeOut = (guard: RequestGuard, phase: TimeoutPhase): void => {
     if (!guard.expire(phase, Date.now())) return

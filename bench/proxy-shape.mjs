@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// Cost of @gateproof/proxy-shape on the path that matters: a valid ~1 KB JSON response
+// passing through unchanged. Bare Middy vs Middy + proxyShape (with and without its
+// requestEnd plugin hook), for every front door. Imports the BUILT packages: run
+// `pnpm build` first. Writes bench/results/proxy-shape.json and .md.
+//
+//   node bench/proxy-shape.mjs            # defaults: 200 000 warm-up, 15 rounds × 200 000
+//   ROUNDS=5 ITERATIONS=50000 node bench/proxy-shape.mjs
+
+import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import middy from '@middy/core'
+import { gateproofPlugin } from '../packages/core/dist/index.js'
+import { proxyShape, validateProxyResult } from '../packages/proxy-shape/dist/index.js'
+import {
+  albEvent,
+  functionUrlEvent,
+  httpApiEvent,
+  httpApiV1Event,
+  lambdaContext,
+  restEvent,
+} from '../packages/testing/dist/index.js'
+
+const WARMUP = Number(process.env.WARMUP ?? 200_000)
+const ROUNDS = Number(process.env.ROUNDS ?? 15)
+const ITERATIONS = Number(process.env.ITERATIONS ?? 200_000)
+
+const order = {
+  id: 'ord_01J9ZK3V7Q8X2M4N6P0R5T7W9Y',
+  status: 'confirmed',
+  currency: 'EUR',
+  createdAt: '2026-11-22T10:15:00.000Z',
+  customer: { id: 'cus_8841', name: 'Ada Lovelace', email: 'ada@example.com', tier: 'gold' },
+  shipping: { street: '12 Analytical Row', city: 'London', postcode: 'EC1A 1BB', country: 'GB' },
+  lines: Array.from({ length: 6 }, (_, i) => ({
+    sku: `SKU-${1000 + i}`,
+    name: `Difference engine part ${i + 1}`,
+    quantity: i + 1,
+    unitPrice: 1999 + i * 250,
+  })),
+  notes: 'Leave at the front desk. Fragile: contains brass gears.',
+}
+const BODY = JSON.stringify(order)
+
+// A typical handler: builds a fresh response object around an already serialised body.
+const response = (integration) => {
+  const result = {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    body: BODY,
+  }
+  if (integration === 'alb') {
+    result.statusDescription = '200 OK'
+    result.isBase64Encoded = false
+  }
+  return result
+}
+
+const cases = [
+  { integration: 'rest', event: restEvent() },
+  { integration: 'http-v1', event: httpApiV1Event() },
+  { integration: 'http-v2', event: httpApiEvent() },
+  { integration: 'function-url', event: functionUrlEvent() },
+  { integration: 'alb', event: albEvent() },
+]
+
+// A middleware that does nothing: what Middy itself charges for one more after/onError
+// pair and for a gateproofPlugin requestEnd hook, so proxyShape's own share can be told apart.
+const noop = () => ({ after: () => undefined, onError: () => undefined })
+const noopWithPlugin = () => ({ ...noop(), plugin: { requestEnd: () => undefined } })
+
+function handlers(integration) {
+  const handler = async () => response(integration)
+  const withPlugin = proxyShape()
+  const idle = noopWithPlugin()
+  return {
+    bare: middy(handler),
+    noop: middy(handler).use(noop()),
+    shaped: middy(handler).use(proxyShape()),
+    noopWithPlugin: middy(handler, gateproofPlugin(idle)).use(idle),
+    shapedWithPlugin: middy(handler, gateproofPlugin(withPlugin)).use(withPlugin),
+    shapedFixed: middy(handler).use(proxyShape({ integration })),
+  }
+}
+
+// The middleware's own work, without Middy's async machinery around it: its plugin's
+// `requestStart`, its `after` and its plugin's `requestEnd` on a request object (with
+// Middy's null-prototype `internal`), minus building the response alone.
+function timeDirectRound(integration, event, context, n, withShape) {
+  const shape = withShape
+  const request = { event, context, response: undefined, error: undefined, internal: null }
+  let sink = 0
+  const start = process.hrtime.bigint()
+  if (shape) {
+    for (let i = 0; i < n; i++) {
+      request.response = response(integration)
+      request.internal = Object.create(null)
+      shape.plugin.requestStart(request)
+      shape.after(request)
+      shape.plugin.requestEnd(request)
+      sink += request.response.statusCode
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      request.response = response(integration)
+      request.internal = Object.create(null)
+      sink += request.response.statusCode
+    }
+  }
+  const ns = Number(process.hrtime.bigint() - start) / n
+  if (sink !== 200 * n) throw new Error('unexpected status')
+  return ns
+}
+
+async function timeRound(fn, event, context, n) {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < n; i++) await fn(event, context)
+  return Number(process.hrtime.bigint() - start) / n
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+const round1 = (n) => Math.round(n * 10) / 10
+
+const results = []
+for (const { integration, event } of cases) {
+  const context = lambdaContext()
+  const variants = handlers(integration)
+  const check = await variants.shapedWithPlugin(event, context)
+  const { valid } = validateProxyResult(check, integration)
+  if (!valid || JSON.stringify(check) !== JSON.stringify(response(integration))) {
+    throw new Error(`${integration}: the benchmark response is not passed through unchanged`)
+  }
+  for (const fn of Object.values(variants)) await timeRound(fn, event, context, WARMUP)
+  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
+  // Interleaved rounds, so drift (GC, CPU frequency) hits every variant alike.
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, fn] of Object.entries(variants)) {
+      samples[name].push(await timeRound(fn, event, context, ITERATIONS))
+    }
+  }
+  const ns = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]))
+  const shape = proxyShape()
+  timeDirectRound(integration, event, context, WARMUP, shape)
+  timeDirectRound(integration, event, context, WARMUP, undefined)
+  const direct = { bare: [], shaped: [] }
+  for (let r = 0; r < ROUNDS; r++) {
+    direct.bare.push(timeDirectRound(integration, event, context, ITERATIONS * 5, undefined))
+    direct.shaped.push(timeDirectRound(integration, event, context, ITERATIONS * 5, shape))
+  }
+  results.push({
+    integration,
+    middlewareNs: round1(median(direct.shaped) - median(direct.bare)),
+    bareNs: round1(ns.bare),
+    noopNs: round1(ns.noop),
+    shapedNs: round1(ns.shaped),
+    noopWithPluginNs: round1(ns.noopWithPlugin),
+    shapedWithPluginNs: round1(ns.shapedWithPlugin),
+    shapedFixedNs: round1(ns.shapedFixed),
+    addedNs: round1(ns.shaped - ns.bare),
+    addedOverNoopNs: round1(ns.shaped - ns.noop),
+    addedWithPluginNs: round1(ns.shapedWithPlugin - ns.bare),
+    addedWithPluginOverNoopNs: round1(ns.shapedWithPlugin - ns.noopWithPlugin),
+    addedFixedNs: round1(ns.shapedFixed - ns.bare),
+  })
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown'
+const summary = {
+  benchmark: 'proxy-shape: valid response passing through',
+  date: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpu,
+  cpuCount: cpus().length,
+  bodyBytes: Buffer.byteLength(BODY),
+  warmup: WARMUP,
+  rounds: ROUNDS,
+  iterationsPerRound: ITERATIONS,
+  statistic: 'median of per-round mean ns/invocation',
+  targetAddedNs: 300,
+  results,
+}
+
+console.table(results)
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
+writeFileSync(`${resultsDir}proxy-shape.json`, `${JSON.stringify(summary, null, 2)}\n`)
+const rows = results.map((r) =>
+  [
+    r.integration,
+    r.middlewareNs,
+    r.bareNs,
+    r.addedNs,
+    r.addedOverNoopNs,
+    r.addedWithPluginNs,
+    r.addedWithPluginOverNoopNs,
+    r.addedFixedNs,
+  ].join(' | '),
+)
+writeFileSync(
+  `${resultsDir}proxy-shape.md`,
+  `# proxy-shape benchmark
+
+A valid ${summary.bodyBytes}-byte JSON response (\`statusCode\`, two headers, string body) passing
+through unchanged. ns per invocation, ${summary.statistic} (${ROUNDS} rounds × ${ITERATIONS}
+invocations after ${WARMUP} warm-up). Target: < 300 ns added.
+
+- ${summary.date}, Node ${summary.node}, ${summary.platform}, ${cpu} × ${summary.cpuCount}
+- **middleware**: proxyShape's own work, its plugin's \`requestStart\`, its \`after\` and its plugin's
+  \`requestEnd\` called on a request object in a synchronous loop (${ITERATIONS * 5} calls per round), minus building the response. The least noisy figure.
+- **added**: \`middy(handler).use(proxyShape())\` − bare \`middy(handler)\`, end to end through
+  \`await handler(event, context)\`. Includes what Middy charges for any middleware; **over no-op** subtracts
+  a middleware whose \`after\`/\`onError\` do nothing instead, leaving proxyShape's share.
+- **+plugin**: also \`middy(handler, gateproofPlugin(shape))\`, the \`requestEnd\` hook for early responses;
+  **over no-op** subtracts a no-op middleware with a no-op \`requestEnd\` through \`gateproofPlugin\`.
+- **fixed**: \`proxyShape({ integration })\` instead of \`auto\` detection.
+- End-to-end figures are differences of two ~µs timings: on a shared machine they carry tens of ns of noise.
+
+| integration | middleware | bare Middy | added | added over no-op | added +plugin | +plugin over no-op | added, fixed |
+|---|---|---|---|---|---|---|---|
+${rows.map((row) => `| ${row} |`).join('\n')}
+`,
+)
+console.log(`wrote ${resultsDir}proxy-shape.json and proxy-shape.md`)

@@ -1,0 +1,218 @@
+import {
+  albMultiValueHeaders,
+  createTelemetry,
+  detectIntegration,
+  internalKey,
+  type PluginHooks,
+  type RequestLike,
+  renderErrorResponse,
+  requestIdOf,
+} from '@gateproof/core'
+import type { MiddlewareObj } from '@middy/core'
+import { inspect } from './inspect.js'
+import {
+  type EventFor,
+  type IntegrationOption,
+  PACKAGE,
+  type ProxyShapeOptions,
+  resolveOptions,
+} from './options.js'
+import { type ShapeProfile, type ShapeTarget, shapeProfile } from './profiles.js'
+import { type Phase, reportViolations, type ViolationAction } from './report.js'
+import { isMap } from './values.js'
+import type { Violation } from './violations.js'
+
+/** A Middy middleware plus the `requestEnd` hook that also covers early responses. */
+export type ProxyShapeMiddleware<T extends IntegrationOption = 'auto'> = MiddlewareObj<
+  EventFor<T>,
+  unknown
+> & { readonly plugin: PluginHooks }
+
+/** `request.internal` entry: the response `after`/`onError` judged, so requestEnd does not judge it again. */
+const CHECKED = internalKey(PACKAGE)
+
+interface Verdict {
+  target: ShapeTarget
+  violations: readonly Violation[]
+  action: Exclude<ViolationAction, 'unfixable'>
+  /** What to send instead (the response itself in `report` mode). */
+  response: unknown
+}
+
+const UNHANDLED: Violation[] = [
+  {
+    path: '$',
+    rule: 'unhandled-error',
+    message: 'the invocation threw and no middleware rendered a response (§2.1)',
+  },
+]
+
+/**
+ * Makes every response one its front door delivers: the handler's, an `after`
+ * middleware's, an early response from a `before`, and the error path's.
+ *
+ *     middy(handler, gateproofPlugin(shape)).use(shape).use(...)   // first .use: its after/onError run last
+ */
+export const proxyShape = <T extends IntegrationOption = 'auto'>(
+  options: ProxyShapeOptions<T> = {},
+): ProxyShapeMiddleware<T> => {
+  const { integration, mode, format } = resolveOptions(options)
+  const telemetry = createTelemetry(PACKAGE, { metrics: options.metrics, logger: options.logger })
+  const fixed = integration === 'auto' ? undefined : integration
+
+  // Whether Middy runs this middleware's plugin hooks. Only then does requestEnd read the
+  // per-request mark, so a handler without the plugin is spared writing it: adding a key
+  // to Middy's null-prototype `request.internal` costs as much as checking a response.
+  let pluginInUse = false
+
+  const targetOf = (event: unknown): ShapeTarget => fixed ?? detectIntegration(event) ?? 'universal'
+  const profileOf = (target: ShapeTarget, event: unknown): ShapeProfile =>
+    shapeProfile(target, target === 'alb' && albMultiValueHeaders(event))
+
+  /** A 500 in the error contract, never the thrown message; the default format if a custom one fails. */
+  function renderFailure(
+    request: RequestLike,
+    target: ShapeTarget,
+    profile: ShapeProfile,
+  ): unknown {
+    const error = { status: 500, requestId: requestIdOf(request.event, request.context) }
+    const render = {
+      integration: target === 'universal' ? undefined : target,
+      event: request.event,
+    }
+    try {
+      const rendered = renderErrorResponse(error, { ...render, format })
+      if (inspect(rendered, profile).violations.length === 0) return rendered
+    } catch {
+      // A custom formatter threw; the default format cannot.
+    }
+    return renderErrorResponse(error, render)
+  }
+
+  function judge(request: RequestLike, response: unknown): Verdict | undefined {
+    const target = targetOf(request.event)
+    const profile = profileOf(target, request.event)
+    const inspection = inspect(response, profile)
+    const { violations } = inspection
+    if (violations.length === 0) return undefined
+    if (mode === 'report') return { target, violations, action: 'reported', response }
+    if (
+      mode === 'repair' &&
+      !inspection.unfixable &&
+      // A repair that is not itself valid would be a gateproof bug; the 500 is always valid.
+      inspect(inspection.repaired, profile).violations.length === 0
+    ) {
+      return { target, violations, action: 'repaired', response: inspection.repaired }
+    }
+    return {
+      target,
+      violations,
+      action: 'rendered',
+      response: renderFailure(request, target, profile),
+    }
+  }
+
+  function report(
+    request: RequestLike,
+    target: ShapeTarget,
+    violations: readonly Violation[],
+    action: ViolationAction,
+    phase: Phase,
+  ): void {
+    reportViolations(telemetry, violations, {
+      integration: target,
+      action,
+      phase,
+      mode,
+      requestId: requestIdOf(request.event, request.context),
+    })
+  }
+
+  function settle(request: RequestLike, phase: Phase): void {
+    const verdict = judge(request, request.response)
+    if (verdict !== undefined) {
+      report(request, verdict.target, verdict.violations, verdict.action, phase)
+      request.response = verdict.response
+    }
+    if (pluginInUse) request.internal[CHECKED] = request.response
+  }
+
+  const proxyShapeAfter = (request: RequestLike): void => settle(request, 'after')
+
+  const proxyShapeOnError = (request: RequestLike): void => {
+    if (request.response !== undefined && request.response !== null) {
+      settle(request, 'onError')
+      return
+    }
+    // Nothing rendered the error: Lambda would report a function error and the
+    // front door answer 502 (500 on HTTP API) on its own.
+    const target = targetOf(request.event)
+    logUnhandled(request)
+    if (mode === 'report') {
+      report(request, target, UNHANDLED, 'reported', 'onError')
+    } else {
+      report(request, target, UNHANDLED, 'rendered', 'onError')
+      request.response = renderFailure(request, target, profileOf(target, request.event))
+    }
+    if (pluginInUse) request.internal[CHECKED] = request.response
+  }
+
+  /** A rendered error would otherwise leave no trace: Lambda logs only errors it sees. */
+  function logUnhandled(request: RequestLike): void {
+    if (mode === 'report') return
+    const { error } = request
+    if (telemetry.hasLogger) {
+      telemetry.log('error', 'unhandled error rendered as 500', {
+        error,
+        requestId: requestIdOf(request.event, request.context),
+      })
+    } else {
+      console.error(`${PACKAGE}: unhandled error rendered as 500`, error)
+    }
+  }
+
+  const proxyShapeRequestStart = (): void => {
+    pluginInUse = true
+  }
+
+  /**
+   * Middy skips every `after` when a `before` answers early, and stops at the first
+   * `after`/`onError` that returns a value; `requestEnd` runs on every path. By then
+   * Middy holds the response it will return, so a fix can only happen in place.
+   */
+  const proxyShapeRequestEnd = (request: RequestLike): void => {
+    const { internal, response } = request
+    if (CHECKED in internal && internal[CHECKED] === response) return
+    internal[CHECKED] = response
+    if (response === undefined && request.error !== undefined) {
+      // An onError middleware threw: Middy rethrows and the front door answers on its own.
+      report(request, targetOf(request.event), UNHANDLED, 'unfixable', 'requestEnd')
+      return
+    }
+    const verdict = judge(request, response)
+    if (verdict === undefined) return
+    const action =
+      verdict.action === 'reported' || rewriteInPlace(response, verdict.response)
+        ? verdict.action
+        : 'unfixable'
+    report(request, verdict.target, verdict.violations, action, 'requestEnd')
+  }
+
+  return {
+    after: proxyShapeAfter,
+    onError: proxyShapeOnError,
+    plugin: { requestStart: proxyShapeRequestStart, requestEnd: proxyShapeRequestEnd },
+  }
+}
+
+/** Turns an early response object into its replacement, keeping its identity. */
+function rewriteInPlace(target: unknown, replacement: unknown): boolean {
+  if (!isMap(target) || !Object.isExtensible(target) || !isMap(replacement)) return false
+  try {
+    for (const key of Object.keys(target)) delete target[key]
+    Object.assign(target, replacement)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,58 @@
+import {
+  assertKnownOptions,
+  assertOneOf,
+  type ErrorFormat,
+  type EventOf,
+  type Integration,
+  type TelemetryOptions,
+} from '@gateproof/core'
+import { SHAPE_TARGETS, type ShapeTarget } from './profiles.js'
+
+export const PACKAGE = '@gateproof/proxy-shape'
+
+/**
+ * - `repair`: fix what has one safe meaning, render a 500 for the rest.
+ * - `strict`: every violation becomes a rendered 500.
+ * - `report`: change nothing, only log and count.
+ */
+export type ProxyShapeMode = 'repair' | 'strict' | 'report'
+
+export const MODES: readonly ProxyShapeMode[] = ['repair', 'strict', 'report']
+
+/** `auto` reads the front door from each event, falling back to `universal`. */
+export type IntegrationOption = 'auto' | ShapeTarget
+
+/** The event type a middleware for an integration option sees. */
+export type EventFor<T extends IntegrationOption> = T extends Integration ? EventOf<T> : unknown
+
+export interface ProxyShapeOptions<T extends IntegrationOption = IntegrationOption>
+  extends TelemetryOptions {
+  /** Whose rules apply. Default `auto`. */
+  integration?: T
+  /** Default `repair`. */
+  mode?: ProxyShapeMode
+  /** Body of the rendered 500, in the error contract. Default `problem`. */
+  format?: ErrorFormat
+}
+
+export interface ResolvedOptions {
+  integration: IntegrationOption
+  mode: ProxyShapeMode
+  format: ErrorFormat
+}
+
+const KEYS = ['integration', 'mode', 'format', 'metrics', 'logger'] as const
+
+export function resolveOptions(options: ProxyShapeOptions): ResolvedOptions {
+  assertKnownOptions(PACKAGE, options, KEYS)
+  assertOneOf(PACKAGE, 'integration', options.integration, ['auto', ...SHAPE_TARGETS])
+  assertOneOf(PACKAGE, 'mode', options.mode, MODES)
+  if (typeof options.format !== 'function') {
+    assertOneOf(PACKAGE, 'format', options.format, ['problem', 'message'])
+  }
+  return {
+    integration: options.integration ?? 'auto',
+    mode: options.mode ?? 'repair',
+    format: options.format ?? 'problem',
+  }
+}
