@@ -13,9 +13,6 @@
 //   node bench/error-mapper.mjs            # defaults: 10 000 warm-up, 10 rounds × 10 000
 //   ROUNDS=5 ITERATIONS=5000 node bench/error-mapper.mjs
 
-import { writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb'
@@ -24,10 +21,9 @@ import httpErrorHandler from '@middy/http-error-handler'
 import createError from 'http-errors'
 import { errorMapper } from '../packages/error-mapper/dist/index.js'
 import { lambdaContext, restEvent } from '../packages/testing/dist/index.js'
+import { compare, quietly, record, round1, runSummary, sizesFromEnv, table } from './harness.mjs'
 
-const WARMUP = Number(process.env.WARMUP ?? 10_000)
-const ROUNDS = Number(process.env.ROUNDS ?? 10)
-const ITERATIONS = Number(process.env.ITERATIONS ?? 10_000)
+const sizes = sizesFromEnv({ warmup: 10_000, rounds: 10, iterations: 10_000 })
 
 // One instance per kind, made once: the cost of creating the error (its stack) is the
 // handler's, the same with or without any error handling.
@@ -75,38 +71,13 @@ function handlers(thrown) {
   }
 }
 
-async function timeRound(fn, event, context, n) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < n; i++) await fn(event, context)
-  return Number(process.hrtime.bigint() - start) / n
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-const round1 = (n) => Math.round(n * 10) / 10
-
-const streams = [process.stdout, process.stderr]
-const writes = streams.map((stream) => stream.write)
-const mute = () => {
-  for (const stream of streams) stream.write = () => true
-}
-const unmute = () => {
-  streams.forEach((stream, index) => {
-    stream.write = writes[index]
-  })
-}
-
 const event = restEvent()
 const context = lambdaContext({ remainingMs: 900_000 })
+const invoke = (handler) => () => handler(event, context)
 const results = []
 const statuses = {}
 
-mute()
-try {
+await quietly(async () => {
   for (const [errorName, thrown] of Object.entries(errors)) {
     const variants = handlers(thrown)
     statuses[errorName] = Object.fromEntries(
@@ -117,15 +88,10 @@ try {
         ]),
       ),
     )
-    for (const fn of Object.values(variants)) await timeRound(fn, event, context, WARMUP)
-    const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
-    // Interleaved rounds, so drift (GC, CPU frequency) hits every variant alike.
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, fn] of Object.entries(variants)) {
-        samples[name].push(await timeRound(fn, event, context, ITERATIONS))
-      }
-    }
-    const ns = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]))
+    const ns = await compare(
+      Object.fromEntries(Object.entries(variants).map(([name, fn]) => [name, invoke(fn)])),
+      sizes,
+    )
     results.push({
       error: errorName,
       floorNs: round1(ns.floor),
@@ -137,21 +103,10 @@ try {
       handWrittenAddedNs: round1(ns.handWrittenPowertools - ns.floor),
     })
   }
-} finally {
-  unmute()
-}
+})
 
-const cpu = cpus()[0]?.model ?? 'unknown'
 const summary = {
-  benchmark: 'error-mapper: the error path (map + render + EMF + log)',
-  date: new Date().toISOString(),
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
-  cpu,
-  cpuCount: cpus().length,
-  warmup: WARMUP,
-  rounds: ROUNDS,
-  iterationsPerRound: ITERATIONS,
+  ...runSummary('error-mapper: the error path (map + render + EMF + log)', sizes),
   statistic: 'median of per-round mean ns/invocation, through await handler(event, context)',
   statuses,
   results,
@@ -160,24 +115,12 @@ const summary = {
 console.table(results)
 console.table(statuses)
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
-writeFileSync(`${resultsDir}error-mapper.json`, `${JSON.stringify(summary, null, 2)}\n`)
-const rows = results.map(
-  (r) =>
-    `| ${r.error} | ${r.floorNs} | ${r.httpErrorHandlerNs} | ${r.handWrittenPowertoolsNs} | ${r.errorMapperSilentNs} | ${r.errorMapperNs} | ${r.errorMapperAddedNs} | ${r.handWrittenAddedNs} |`,
-)
-const statusRows = Object.entries(statuses).map(
-  ([error, s]) =>
-    `| ${error} | ${s.httpErrorHandler} | ${s.handWrittenPowertools} | ${s.errorMapper} |`,
-)
-writeFileSync(
-  `${resultsDir}error-mapper.md`,
-  `# error-mapper benchmark
+const markdown = `# error-mapper benchmark
 
 A REST handler that throws, answered five ways. ns per invocation, ${summary.statistic}
-(${ROUNDS} rounds × ${ITERATIONS} invocations after ${WARMUP} warm-up, variants interleaved).
+(${sizes.rounds} rounds × ${sizes.iterations} invocations after ${sizes.warmup} warm-up, variants interleaved).
 
-- ${summary.date}, Node ${summary.node}, ${summary.platform}, ${cpu} × ${summary.cpuCount}
+- ${summary.date}, Node ${summary.node}, ${summary.platform}, ${summary.cpu} × ${summary.cpuCount}
 - floor: a bare \`onError\` that sets \`{ statusCode: 500 }\` (Middy's own error path).
 - http-error-handler: \`@middy/http-error-handler\` with \`logger: false\` (render only; no log, no metric).
 - hand-written: \`logger.error\` + \`addDimension\` + \`addMetric\` + \`publishStoredMetrics\` + a JSON body.
@@ -186,15 +129,40 @@ A REST handler that throws, answered five ways. ns per invocation, ${summary.sta
 - Powertools output goes to a no-op stream \`write\`: JSON formatting is paid, terminal I/O is not.
   In Lambda, stdout writes add to every variant that logs or emits EMF alike.
 
-| error | floor (ns) | http-error-handler (ns) | hand-written Powertools (ns) | mapper, silent (ns) | mapper (ns) | mapper − floor (ns) | hand-written − floor (ns) |
-|---|---|---|---|---|---|---|---|
-${rows.join('\n')}
+${table(
+  [
+    'error',
+    'floor (ns)',
+    'http-error-handler (ns)',
+    'hand-written Powertools (ns)',
+    'mapper, silent (ns)',
+    'mapper (ns)',
+    'mapper − floor (ns)',
+    'hand-written − floor (ns)',
+  ],
+  results.map((r) => [
+    r.error,
+    r.floorNs,
+    r.httpErrorHandlerNs,
+    r.handWrittenPowertoolsNs,
+    r.errorMapperSilentNs,
+    r.errorMapperNs,
+    r.errorMapperAddedNs,
+    r.handWrittenAddedNs,
+  ]),
+)}
 
 What the client gets:
 
-| error | http-error-handler | hand-written | error-mapper |
-|---|---|---|---|
-${statusRows.join('\n')}
-`,
-)
-console.log(`wrote ${resultsDir}error-mapper.json and error-mapper.md`)
+${table(
+  ['error', 'http-error-handler', 'hand-written', 'error-mapper'],
+  Object.entries(statuses).map(([error, s]) => [
+    error,
+    s.httpErrorHandler,
+    s.handWrittenPowertools,
+    s.errorMapper,
+  ]),
+)}
+`
+record('error-mapper', summary, markdown)
+console.log('wrote bench/results/error-mapper.json and error-mapper.md')

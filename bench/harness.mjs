@@ -50,7 +50,34 @@ export const machine = () => ({
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
   date: new Date().toISOString(),
+  platform: `${process.platform} ${process.arch}`,
 })
+
+/** `compare` sizes: WARMUP, ROUNDS and ITERATIONS from the environment where set, else `defaults`. */
+export const sizesFromEnv = (defaults) => ({
+  warmup: Number(process.env.WARMUP ?? defaults.warmup),
+  rounds: Number(process.env.ROUNDS ?? defaults.rounds),
+  iterations: Number(process.env.ITERATIONS ?? defaults.iterations),
+})
+
+/** The head of a result file: what was measured, on which machine, with which sizes. */
+export function runSummary(benchmark, { warmup, rounds, iterations }) {
+  const { date, node, platform, cpu, cores } = machine()
+  return {
+    benchmark,
+    date,
+    node,
+    platform,
+    cpu,
+    cpuCount: cores,
+    warmup,
+    rounds,
+    iterationsPerRound: iterations,
+  }
+}
+
+/** Rounds to 0.1 (ns figures in the result files). */
+export const round1 = (n) => Math.round(n * 10) / 10
 
 /** Writes `<name>.json` and `<name>.md` into bench/results/. */
 export function record(name, json, markdown) {

@@ -14,7 +14,7 @@ import {
   setRequestDeadline,
 } from '../packages/core/dist/index.js'
 import { loadShedder, memoryLimiter } from '../packages/load-shedder/dist/index.js'
-import { compare, machine, median, quietly, record, table } from './harness.mjs'
+import { compare, machine, median, quietly, record, round1, table } from './harness.mjs'
 
 const BATCH = 1000
 const ROUNDS = 200
@@ -224,15 +224,12 @@ const e2e = Object.entries(e2eNs).map(([name, ns]) => ({ case: name, ns }))
 
 const environment = {
   ...machine(),
-  platform: `${process.platform} ${process.arch}`,
   batch: BATCH,
   rounds: ROUNDS,
   e2eIterations: E2E_ITERATIONS,
   telemetry: 'none, except in the end-to-end case that says so',
   dateNowNs,
 }
-
-const round1 = (n) => Math.round(n * 10) / 10
 
 console.log(`Date.now(): ${round1(dateNowNs)} ns per call on this machine`)
 console.table(

@@ -12,13 +12,9 @@ import middy from '@middy/core'
 import httpErrorHandler from '@middy/http-error-handler'
 import { gateproof } from '../packages/gateproof/dist/index.js'
 import { lambdaContext, restEvent } from '../packages/testing/dist/index.js'
-import { compare, machine, quietly, record, table } from './harness.mjs'
+import { compare, machine, quietly, record, sizesFromEnv, table } from './harness.mjs'
 
-const options = {
-  warmup: Number(process.env.WARMUP ?? 5_000),
-  rounds: Number(process.env.ROUNDS ?? 10),
-  iterations: Number(process.env.ITERATIONS ?? 5_000),
-}
+const options = sizesFromEnv({ warmup: 5_000, rounds: 10, iterations: 5_000 })
 
 // A typical 1 KB JSON response, made once: building it is the handler's cost either way.
 const body = JSON.stringify({

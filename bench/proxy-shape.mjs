@@ -7,24 +7,14 @@
 //   node bench/proxy-shape.mjs            # defaults: 200 000 warm-up, 15 rounds × 200 000
 //   ROUNDS=5 ITERATIONS=50000 node bench/proxy-shape.mjs
 
-import { writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import middy from '@middy/core'
 import { gateproofPlugin } from '../packages/core/dist/index.js'
 import { proxyShape, validateProxyResult } from '../packages/proxy-shape/dist/index.js'
-import {
-  albEvent,
-  functionUrlEvent,
-  httpApiEvent,
-  httpApiV1Event,
-  lambdaContext,
-  restEvent,
-} from '../packages/testing/dist/index.js'
+import { eventFor, lambdaContext } from '../packages/testing/dist/index.js'
+import { compare, median, record, round1, runSummary, sizesFromEnv, table } from './harness.mjs'
 
-const WARMUP = Number(process.env.WARMUP ?? 200_000)
-const ROUNDS = Number(process.env.ROUNDS ?? 15)
-const ITERATIONS = Number(process.env.ITERATIONS ?? 200_000)
+const sizes = sizesFromEnv({ warmup: 200_000, rounds: 15, iterations: 200_000 })
+const { warmup: WARMUP, rounds: ROUNDS, iterations: ITERATIONS } = sizes
 
 const order = {
   id: 'ord_01J9ZK3V7Q8X2M4N6P0R5T7W9Y',
@@ -57,13 +47,10 @@ const response = (integration) => {
   return result
 }
 
-const cases = [
-  { integration: 'rest', event: restEvent() },
-  { integration: 'http-v1', event: httpApiV1Event() },
-  { integration: 'http-v2', event: httpApiEvent() },
-  { integration: 'function-url', event: functionUrlEvent() },
-  { integration: 'alb', event: albEvent() },
-]
+const cases = ['rest', 'http-v1', 'http-v2', 'function-url', 'alb'].map((integration) => ({
+  integration,
+  event: eventFor(integration),
+}))
 
 // A middleware that does nothing: what Middy itself charges for one more after/onError
 // pair and for a gateproofPlugin requestEnd hook, so proxyShape's own share can be told apart.
@@ -113,20 +100,6 @@ function timeDirectRound(integration, event, context, n, withShape) {
   return ns
 }
 
-async function timeRound(fn, event, context, n) {
-  const start = process.hrtime.bigint()
-  for (let i = 0; i < n; i++) await fn(event, context)
-  return Number(process.hrtime.bigint() - start) / n
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-}
-
-const round1 = (n) => Math.round(n * 10) / 10
-
 const results = []
 for (const { integration, event } of cases) {
   const context = lambdaContext()
@@ -136,15 +109,12 @@ for (const { integration, event } of cases) {
   if (!valid || JSON.stringify(check) !== JSON.stringify(response(integration))) {
     throw new Error(`${integration}: the benchmark response is not passed through unchanged`)
   }
-  for (const fn of Object.values(variants)) await timeRound(fn, event, context, WARMUP)
-  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
-  // Interleaved rounds, so drift (GC, CPU frequency) hits every variant alike.
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, fn] of Object.entries(variants)) {
-      samples[name].push(await timeRound(fn, event, context, ITERATIONS))
-    }
-  }
-  const ns = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]))
+  const ns = await compare(
+    Object.fromEntries(
+      Object.entries(variants).map(([name, fn]) => [name, () => fn(event, context)]),
+    ),
+    sizes,
+  )
   const shape = proxyShape()
   timeDirectRound(integration, event, context, WARMUP, shape)
   timeDirectRound(integration, event, context, WARMUP, undefined)
@@ -170,18 +140,9 @@ for (const { integration, event } of cases) {
   })
 }
 
-const cpu = cpus()[0]?.model ?? 'unknown'
 const summary = {
-  benchmark: 'proxy-shape: valid response passing through',
-  date: new Date().toISOString(),
-  node: process.version,
-  platform: `${process.platform} ${process.arch}`,
-  cpu,
-  cpuCount: cpus().length,
+  ...runSummary('proxy-shape: valid response passing through', sizes),
   bodyBytes: Buffer.byteLength(BODY),
-  warmup: WARMUP,
-  rounds: ROUNDS,
-  iterationsPerRound: ITERATIONS,
   statistic: 'median of per-round mean ns/invocation',
   targetAddedNs: 300,
   results,
@@ -189,29 +150,13 @@ const summary = {
 
 console.table(results)
 
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
-writeFileSync(`${resultsDir}proxy-shape.json`, `${JSON.stringify(summary, null, 2)}\n`)
-const rows = results.map((r) =>
-  [
-    r.integration,
-    r.middlewareNs,
-    r.bareNs,
-    r.addedNs,
-    r.addedOverNoopNs,
-    r.addedWithPluginNs,
-    r.addedWithPluginOverNoopNs,
-    r.addedFixedNs,
-  ].join(' | '),
-)
-writeFileSync(
-  `${resultsDir}proxy-shape.md`,
-  `# proxy-shape benchmark
+const markdown = `# proxy-shape benchmark
 
 A valid ${summary.bodyBytes}-byte JSON response (\`statusCode\`, two headers, string body) passing
 through unchanged. ns per invocation, ${summary.statistic} (${ROUNDS} rounds × ${ITERATIONS}
 invocations after ${WARMUP} warm-up). Target: < 300 ns added.
 
-- ${summary.date}, Node ${summary.node}, ${summary.platform}, ${cpu} × ${summary.cpuCount}
+- ${summary.date}, Node ${summary.node}, ${summary.platform}, ${summary.cpu} × ${summary.cpuCount}
 - **middleware**: proxyShape's own work, its plugin's \`requestStart\`, its \`after\` and its plugin's
   \`requestEnd\` called on a request object in a synchronous loop (${ITERATIONS * 5} calls per round), minus building the response. The least noisy figure.
 - **added**: \`middy(handler).use(proxyShape())\` − bare \`middy(handler)\`, end to end through
@@ -222,9 +167,28 @@ invocations after ${WARMUP} warm-up). Target: < 300 ns added.
 - **fixed**: \`proxyShape({ integration })\` instead of \`auto\` detection.
 - End-to-end figures are differences of two ~µs timings: on a shared machine they carry tens of ns of noise.
 
-| integration | middleware | bare Middy | added | added over no-op | added +plugin | +plugin over no-op | added, fixed |
-|---|---|---|---|---|---|---|---|
-${rows.map((row) => `| ${row} |`).join('\n')}
-`,
-)
-console.log(`wrote ${resultsDir}proxy-shape.json and proxy-shape.md`)
+${table(
+  [
+    'integration',
+    'middleware',
+    'bare Middy',
+    'added',
+    'added over no-op',
+    'added +plugin',
+    '+plugin over no-op',
+    'added, fixed',
+  ],
+  results.map((r) => [
+    r.integration,
+    r.middlewareNs,
+    r.bareNs,
+    r.addedNs,
+    r.addedOverNoopNs,
+    r.addedWithPluginNs,
+    r.addedWithPluginOverNoopNs,
+    r.addedFixedNs,
+  ]),
+)}
+`
+record('proxy-shape', summary, markdown)
+console.log('wrote bench/results/proxy-shape.json and proxy-shape.md')

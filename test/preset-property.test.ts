@@ -1,23 +1,8 @@
-import {
-  albEvent,
-  functionUrlEvent,
-  httpApiEvent,
-  httpApiV1Event,
-  lambdaContext,
-  restEvent,
-  simulateGateway,
-} from '@gateproof/testing'
+import { INTEGRATIONS } from '@gateproof/core'
+import { eventFor, lambdaContext, simulateGateway } from '@gateproof/testing'
 import fc from 'fast-check'
-import { gateproof, type Integration } from 'gateproof'
+import { gateproof } from 'gateproof'
 import { describe, expect, it } from 'vitest'
-
-const EVENTS: Record<Integration, () => unknown> = {
-  rest: () => restEvent(),
-  'http-v1': () => httpApiV1Event(),
-  'http-v2': () => httpApiEvent(),
-  alb: () => albEvent(),
-  'function-url': () => functionUrlEvent(),
-}
 
 const RUNS = process.env.CI ? 1_000 : 150
 
@@ -53,12 +38,12 @@ const thrown = fc.oneof(
 )
 
 describe('gateproof() on every front door (property)', () => {
-  for (const integration of Object.keys(EVENTS) as Integration[]) {
+  for (const integration of INTEGRATIONS) {
     it(`never lets ${integration} answer on its own, whatever the handler returns`, async () => {
       await fc.assert(
         fc.asyncProperty(returned, async (value) => {
           const handler = gateproof(async () => value as never)
-          const result = await handler(EVENTS[integration]() as never, lambdaContext())
+          const result = await handler(eventFor(integration) as never, lambdaContext())
           const client = simulateGateway(integration, { kind: 'returned', value: result })
           expect(client.gatewayError).toBe(false)
         }),
@@ -72,7 +57,7 @@ describe('gateproof() on every front door (property)', () => {
           const handler = gateproof(async () => {
             throw error
           })
-          const result = await handler(EVENTS[integration]() as never, lambdaContext())
+          const result = await handler(eventFor(integration) as never, lambdaContext())
           const client = simulateGateway(integration, { kind: 'returned', value: result })
           expect(client.gatewayError).toBe(false)
           expect(client.status).toBeGreaterThanOrEqual(400)

@@ -1,8 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger'
-import { Metrics } from '@aws-lambda-powertools/metrics'
 import { GateproofOptionsError } from '@gateproof/core'
 import { describe, expect, it } from 'vitest'
 import { BUILT_IN_RULES, type ErrorMapperOptions, errorMapper } from '../src/index.js'
+import { powertools } from './support.js'
 
 const rule = (overrides: Record<string, unknown>) => ({
   name: 'conflict',
@@ -22,8 +21,7 @@ describe('errorMapper options', () => {
       retryAfterSeconds: 5,
       logLevels: { '4xx': 'info', '5xx': 'error' },
       errorTypes: { 409: 'VersionConflict' },
-      metrics: new Metrics({ namespace: 'test', serviceName: 'orders' }),
-      logger: new Logger({ serviceName: 'orders' }),
+      ...powertools(),
     })
     expect(Object.keys(middleware)).toEqual(['onError'])
   })

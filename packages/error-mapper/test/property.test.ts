@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger'
-import { Metrics } from '@aws-lambda-powertools/metrics'
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb'
 import { type Integration, isErrorStatus, isObject, timeoutStatusFor } from '@gateproof/core'
 import { captureOutput, simulateGateway } from '@gateproof/testing'
@@ -8,7 +6,7 @@ import fc from 'fast-check'
 import createError from 'http-errors'
 import { describe, expect, it } from 'vitest'
 import { errorMapper } from '../src/index.js'
-import { context, FRONT_DOORS } from './support.js'
+import { context, FRONT_DOORS, powertools } from './support.js'
 
 /** A thrown value and the status it should be answered with on a front door. */
 interface Thrown {
@@ -144,8 +142,7 @@ const headerValues = (response: Record<string, unknown>): string[] => [
 
 describe('any thrown value', () => {
   it('becomes a response the front door delivers with the intended status (F-unhandled), a 5xx body never carries the thrown message, no header splits, one metric and one log line', async () => {
-    const metrics = new Metrics({ namespace: 'test', serviceName: 'orders' })
-    const logger = new Logger({ serviceName: 'orders' })
+    const { metrics, logger } = powertools()
     await fc.assert(
       fc.asyncProperty(thrown, fc.constantFrom(...FRONT_DOORS), async ({ value, status }, door) => {
         const handler = middy(() => {

@@ -1,3 +1,5 @@
+import { Logger } from '@aws-lambda-powertools/logger'
+import { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Integration, ProxyEvent } from '@gateproof/core'
 import {
   albEvent,
@@ -80,6 +82,12 @@ export const FRONT_DOORS: readonly FrontDoor[] = [
 ]
 
 export const context = () => lambdaContext({ awsRequestId: LAMBDA_REQUEST_ID })
+
+/** Real Powertools instances, as a handler creates them once at init. */
+export const powertools = () => ({
+  metrics: new Metrics({ namespace: 'test', serviceName: 'orders' }),
+  logger: new Logger({ serviceName: 'orders' }),
+})
 
 /** Runs a real Middy handler that throws `thrown`, with only the error mapper attached. */
 export async function answerTo(

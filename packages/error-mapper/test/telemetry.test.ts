@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger'
-import { Metrics } from '@aws-lambda-powertools/metrics'
+import type { Logger } from '@aws-lambda-powertools/logger'
+import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb'
 import { gateproofError, type ProxyEvent } from '@gateproof/core'
 import {
@@ -17,7 +17,7 @@ import httpErrorHandler from '@middy/http-error-handler'
 import createError from 'http-errors'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type ErrorMapperOptions, errorMapper } from '../src/index.js'
-import { context, LAMBDA_REQUEST_ID } from './support.js'
+import { context, LAMBDA_REQUEST_ID, powertools } from './support.js'
 
 let capture: Capture
 let metrics: Metrics
@@ -25,8 +25,7 @@ let logger: Logger
 
 beforeEach(() => {
   capture = captureOutput()
-  metrics = new Metrics({ namespace: 'test', serviceName: 'orders' })
-  logger = new Logger({ serviceName: 'orders' })
+  ;({ metrics, logger } = powertools())
 })
 
 afterEach(() => capture.stop())

@@ -5,7 +5,7 @@ import { lambdaContext, restEvent } from '@gateproof/testing'
 import middy from '@middy/core'
 import { describe, expect, it } from 'vitest'
 import { fakeClock } from './helpers/clock.js'
-import { OK, type Response } from './helpers/middy.js'
+import { OK, type Response, rateLimitedResponse } from './helpers/middy.js'
 
 describe('loadShedder with @gateproof/error-mapper', () => {
   it('is rendered by the error mapper as a 429 in the error contract, headers intact', async () => {
@@ -22,24 +22,8 @@ describe('loadShedder with @gateproof/error-mapper', () => {
       lambdaContext({ clock }),
     )
 
-    expect({ ...response, body: JSON.parse(response.body) }).toEqual({
-      statusCode: 429,
-      headers: {
-        'Content-Type': 'application/problem+json',
-        'Retry-After': '1',
-        'RateLimit-Policy': '"default";q=1;w=1',
-        RateLimit: '"default";r=0;t=1',
-        'x-amzn-ErrorType': 'TooManyRequestsException',
-      },
-      body: {
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: 'Request rate exceeded. Retry after 1 second.',
-        errorType: 'TooManyRequestsException',
-        requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
-      },
-      isBase64Encoded: false,
-    })
+    expect({ ...response, body: JSON.parse(response.body) }).toEqual(
+      rateLimitedResponse('c6af9ac6-7b61-11e6-9a41-93e8deadbeef'),
+    )
   })
 })

@@ -1,26 +1,10 @@
-import { gateproofPlugin, getHeader, type Integration, type ProxyEvent } from '@gateproof/core'
+import { gateproofPlugin, getHeader, type Integration } from '@gateproof/core'
 import { loadShedder, memoryLimiter } from '@gateproof/load-shedder'
-import {
-  albEvent,
-  functionUrlEvent,
-  httpApiEvent,
-  httpApiV1Event,
-  lambdaContext,
-  restEvent,
-  simulateGateway,
-} from '@gateproof/testing'
+import { eventFor, lambdaContext, simulateGateway } from '@gateproof/testing'
 import middy from '@middy/core'
 import { describe, expect, it } from 'vitest'
 import { fakeClock } from './helpers/clock.js'
 import { contractRenderer, OK, type Response } from './helpers/middy.js'
-
-const EVENTS: Record<Integration, (arrivedAt: number) => ProxyEvent> = {
-  rest: (arrivedAt) => restEvent({}, { arrivedAt }),
-  'http-v1': (arrivedAt) => httpApiV1Event({}, { arrivedAt }),
-  'http-v2': (arrivedAt) => httpApiEvent({}, { arrivedAt }),
-  alb: (arrivedAt) => albEvent({}, { arrivedAt }),
-  'function-url': (arrivedAt) => functionUrlEvent({}, { arrivedAt }),
-}
 
 /** The shedder's refusal as the function returns it. */
 async function refusalFor(integration: Integration): Promise<Response> {
@@ -30,8 +14,8 @@ async function refusalFor(integration: Integration): Promise<Response> {
   const handler = middy<unknown, Response>(async () => OK, gateproofPlugin(shedder))
     .use(contractRenderer())
     .use(shedder)
-  await handler(EVENTS[integration](clock.now()), lambdaContext({ clock }))
-  return handler(EVENTS[integration](clock.now()), lambdaContext({ clock }))
+  await handler(eventFor(integration, {}, { arrivedAt: clock.now() }), lambdaContext({ clock }))
+  return handler(eventFor(integration, {}, { arrivedAt: clock.now() }), lambdaContext({ clock }))
 }
 
 // gateway-facts §5 "Function-returned 429": a well-formed 429 passes through every front door,

@@ -15,8 +15,6 @@ import {
 } from '@gateproof/load-shedder'
 import {
   albEvent,
-  type Capture,
-  captureOutput,
   expectLog,
   expectMetric,
   httpApiEvent,
@@ -27,19 +25,19 @@ import middy from '@middy/core'
 import httpCors from '@middy/http-cors'
 import httpErrorHandler from '@middy/http-error-handler'
 import type { APIGatewayProxyEvent } from 'aws-lambda'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { captureEachTest } from './helpers/capture.js'
 import { fakeClock } from './helpers/clock.js'
-import { contractRenderer, deferred, OK, type Response, settle } from './helpers/middy.js'
+import {
+  contractRenderer,
+  deferred,
+  OK,
+  type Response,
+  rateLimitedResponse,
+  settle,
+} from './helpers/middy.js'
 
-let capture: Capture
-
-beforeEach(() => {
-  capture = captureOutput()
-})
-
-afterEach(() => {
-  capture.stop()
-})
+const capture = captureEachTest()
 
 const newMetrics = () => new Metrics({ namespace: 'test', serviceName: 'orders' })
 const newLogger = () => new Logger({ serviceName: 'orders' })
@@ -71,25 +69,9 @@ describe('loadShedder: the refusal a client gets', () => {
 
     const response = await handler(restEvent({}, { arrivedAt: clock.now() }), context)
 
-    expect({ ...response, body: JSON.parse(response.body) }).toEqual({
-      statusCode: 429,
-      headers: {
-        'Content-Type': 'application/problem+json',
-        'Retry-After': '1',
-        'RateLimit-Policy': '"default";q=1;w=1',
-        RateLimit: '"default";r=0;t=1',
-        'x-amzn-ErrorType': 'TooManyRequestsException',
-      },
-      body: {
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: 'Request rate exceeded. Retry after 1 second.',
-        errorType: 'TooManyRequestsException',
-        requestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
-      },
-      isBase64Encoded: false,
-    })
+    expect({ ...response, body: JSON.parse(response.body) }).toEqual(
+      rateLimitedResponse('c6af9ac6-7b61-11e6-9a41-93e8deadbeef'),
+    )
   })
 
   it('answers an ALB client with statusDescription too', async () => {
@@ -101,24 +83,8 @@ describe('loadShedder: the refusal a client gets', () => {
     const response = await handler(albEvent({}, { arrivedAt: clock.now() }), context)
 
     expect({ ...response, body: JSON.parse(response.body) }).toEqual({
-      statusCode: 429,
+      ...rateLimitedResponse('alb-request-1'),
       statusDescription: '429 Too Many Requests',
-      headers: {
-        'Content-Type': 'application/problem+json',
-        'Retry-After': '1',
-        'RateLimit-Policy': '"default";q=1;w=1',
-        RateLimit: '"default";r=0;t=1',
-        'x-amzn-ErrorType': 'TooManyRequestsException',
-      },
-      body: {
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: 'Request rate exceeded. Retry after 1 second.',
-        errorType: 'TooManyRequestsException',
-        requestId: 'alb-request-1',
-      },
-      isBase64Encoded: false,
     })
   })
 

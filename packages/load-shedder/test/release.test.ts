@@ -6,29 +6,16 @@ import {
   loadShedder,
   memoryLimiter,
 } from '@gateproof/load-shedder'
-import {
-  type Capture,
-  captureOutput,
-  expectLog,
-  lambdaContext,
-  restEvent,
-} from '@gateproof/testing'
+import { expectLog, lambdaContext, restEvent } from '@gateproof/testing'
 import middy from '@middy/core'
 import createHttpError from 'http-errors'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { captureEachTest } from './helpers/capture.js'
 import { fakeClock } from './helpers/clock.js'
 import { countingLimiter } from './helpers/counting-limiter.js'
 import { contractRenderer, OK, type Response } from './helpers/middy.js'
 
-let capture: Capture
-
-beforeEach(() => {
-  capture = captureOutput()
-})
-
-afterEach(() => {
-  capture.stop()
-})
+const capture = captureEachTest()
 
 type Path =
   | 'success'

@@ -5,14 +5,7 @@ import {
   type ShapeTarget,
   validateProxyResult,
 } from '@gateproof/proxy-shape'
-import {
-  albEvent,
-  functionUrlEvent,
-  httpApiEvent,
-  httpApiV1Event,
-  lambdaContext,
-  restEvent,
-} from '@gateproof/testing'
+import { eventFor, lambdaContext } from '@gateproof/testing'
 import middy from '@middy/core'
 
 /** Every front door, ALB in both header modes (A2). */
@@ -21,22 +14,8 @@ export type Door = (typeof DOORS)[number]
 
 export const integrationOf = (door: Door): Integration => (door === 'alb-multi' ? 'alb' : door)
 
-export function eventFor(door: Door): unknown {
-  switch (door) {
-    case 'rest':
-      return restEvent()
-    case 'http-v1':
-      return httpApiV1Event()
-    case 'http-v2':
-      return httpApiEvent()
-    case 'function-url':
-      return functionUrlEvent()
-    case 'alb':
-      return albEvent()
-    case 'alb-multi':
-      return albEvent({}, { multiValueHeaders: true })
-  }
-}
+export const doorEvent = (door: Door): unknown =>
+  eventFor(integrationOf(door), {}, { multiValueHeaders: door === 'alb-multi' })
 
 export const LAMBDA_REQUEST_ID = '9f2c4d1e-0000-4000-8000-00000000beef'
 
@@ -59,7 +38,7 @@ export async function through(
   options: ProxyShapeOptions = {},
 ): Promise<unknown> {
   const handler = middy(async () => value).use(proxyShape(options))
-  return handler(eventFor(door), context())
+  return handler(doorEvent(door), context())
 }
 
 /** The 500 gateproof renders for what cannot be repaired: the error contract, never a message. */

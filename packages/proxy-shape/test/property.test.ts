@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { inspect, inspectFully } from '../src/inspect.js'
 import { SHAPE_TARGETS, shapeProfile } from '../src/profiles.js'
 import { isPlainlyValid } from '../src/shortcut.js'
-import { context, DOORS, type Door, eventFor, integrationOf } from './helpers.js'
+import { context, DOORS, type Door, doorEvent, integrationOf } from './helpers.js'
 
 const RUNS = process.env.CI ? 10_000 : 1_000
 const TIMEOUT = process.env.CI ? 600_000 : 120_000
@@ -165,7 +165,7 @@ describe.each(['repair', 'strict'] as const)(
             let response: unknown
             try {
               response = await handler(
-                { ...(eventFor(door) as object), outcome: generated } as never,
+                { ...(doorEvent(door) as object), outcome: generated } as never,
                 context(),
               )
             } finally {

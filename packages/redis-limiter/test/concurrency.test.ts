@@ -1,14 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admitted, LimiterDecision, Priority } from '@gateproof/load-shedder'
 import { redisLimiter } from '@gateproof/redis-limiter'
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import {
-  commandCalls,
-  describeWithRedis,
-  type RedisServer,
-  startRedis,
-} from './helpers/redis-server.js'
+import { expect, it } from 'vitest'
+import { commandCalls, describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
 const request = (priority: Priority = 'critical', deadlineInMs = 10_000, key = 'orders') => ({
   key,
@@ -22,20 +16,10 @@ function admitted(decision: LimiterDecision): Admitted {
 }
 
 describeWithRedis('concurrency limit (leases on Redis)', () => {
-  let server: RedisServer
-  let redis: Redis
-
-  beforeAll(async () => {
-    server = await startRedis()
-    redis = server.client()
-  })
-  afterAll(() => server.stop())
-  beforeEach(async () => {
-    await server.admin.flushall()
-  })
+  const redis = useRedisServer()
 
   it('admits `limit` requests in flight and refuses the next with reason concurrency', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 3 } })
+    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 3 } })
     for (let i = 0; i < 3; i += 1) admitted(await limiter.acquire(request()))
     expect(await limiter.acquire(request())).toEqual({
       admitted: false,
@@ -45,7 +29,10 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('hints the time until enough leases expire when that is sooner than retryAfterMs', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 2, retryAfterMs: 5000 } })
+    const limiter = redisLimiter({
+      client: redis.client,
+      concurrency: { limit: 2, retryAfterMs: 5000 },
+    })
     admitted(await limiter.acquire(request('critical', 3000)))
     admitted(await limiter.acquire(request('critical', 400)))
     const refused = await limiter.acquire(request())
@@ -55,7 +42,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('frees the slot on release', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 1 } })
+    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 1 } })
     const first = admitted(await limiter.acquire(request()))
     expect((await limiter.acquire(request())).admitted).toBe(false)
     await first.release()
@@ -63,20 +50,20 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('releases once however often release is called (one ZREM, one freed slot)', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 2 } })
+    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 2 } })
     const first = admitted(await limiter.acquire(request()))
     admitted(await limiter.acquire(request()))
-    await server.admin.config('RESETSTAT')
+    await redis.server.admin.config('RESETSTAT')
     const releases = [first.release(), first.release(), first.release()]
     expect(releases[1]).toBe(releases[0])
     await Promise.all(releases)
-    expect((await commandCalls(server.admin)).zrem).toBe(1)
+    expect((await commandCalls(redis.server.admin)).zrem).toBe(1)
     expect((await limiter.acquire(request())).admitted).toBe(true)
     expect((await limiter.acquire(request())).admitted).toBe(false)
   })
 
   it('lets a lease expire at its request deadline when it is never released', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 1 } })
+    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 1 } })
     admitted(await limiter.acquire(request('critical', 200)))
     expect((await limiter.acquire(request())).admitted).toBe(false)
     await sleep(260)
@@ -84,7 +71,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('refuses sheddable traffic at 80 % of the limit and normal at 95 %, keeping the rest for critical', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 20 } })
+    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 20 } })
     const take = async (priority: Priority, times: number) => {
       const decisions: boolean[] = []
       for (let i = 0; i < times; i += 1) {
@@ -98,29 +85,32 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('writes {prefix:key}:leases scored by expiry and expiring with its last lease', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 5 }, prefix: 'app' })
+    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 5 }, prefix: 'app' })
     admitted(await limiter.acquire(request('critical', 300)))
     admitted(await limiter.acquire(request('critical', 600)))
-    expect(await redis.keys('*')).toEqual(['{app:orders}:leases'])
-    expect(await redis.zcard('{app:orders}:leases')).toBe(2)
-    const ttl = await redis.pttl('{app:orders}:leases')
+    expect(await redis.client.keys('*')).toEqual(['{app:orders}:leases'])
+    expect(await redis.client.zcard('{app:orders}:leases')).toBe(2)
+    const ttl = await redis.client.pttl('{app:orders}:leases')
     expect(ttl).toBeGreaterThan(500)
     expect(ttl).toBeLessThanOrEqual(600)
     await sleep(ttl + 20)
-    expect(await redis.exists('{app:orders}:leases')).toBe(0)
+    expect(await redis.client.exists('{app:orders}:leases')).toBe(0)
   })
 
   it('caps a lease without a finite deadline at maxLeaseMs', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 5, maxLeaseMs: 250 } })
+    const limiter = redisLimiter({
+      client: redis.client,
+      concurrency: { limit: 5, maxLeaseMs: 250 },
+    })
     admitted(await limiter.acquire({ key: 'orders', priority: 'critical', deadlineAt: Infinity }))
-    const ttl = await redis.pttl('{gateproof:orders}:leases')
+    const ttl = await redis.client.pttl('{gateproof:orders}:leases')
     expect(ttl).toBeGreaterThan(150)
     expect(ttl).toBeLessThanOrEqual(250)
   })
 
   it('does not use up a rate cell for a request refused by concurrency', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       rate: { perSecond: 1, burst: 3 },
       concurrency: { limit: 1 },
     })

@@ -10,9 +10,8 @@ import {
 } from '@gateproof/load-shedder'
 import { type RedisLimiter, redisLimiter } from '@gateproof/redis-limiter'
 import { type Capture, captureOutput, findLogs, findMetrics } from '@gateproof/testing'
-import type { Redis } from 'ioredis'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { describeWithRedis, type RedisServer, startRedis } from './helpers/redis-server.js'
+import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
 const BUDGET_MS = 25
 /** Scheduling slack on a busy CI machine: a correctness bound, not a speed target. */
@@ -49,29 +48,23 @@ async function untilRecovered(limiter: RedisLimiter, key: string): Promise<void>
 }
 
 describeWithRedis('when Redis fails', () => {
-  let server: RedisServer
-  let redis: Redis
+  const redis = useRedisServer({ scope: 'test' })
   let capture: Capture
   let metrics: Metrics
   let logger: Logger
 
-  beforeEach(async () => {
-    server = await startRedis()
-    redis = server.client()
-    // Connected before the first decision, as a handler's client is after Lambda's init.
-    await redis.ping()
+  beforeEach(() => {
     metrics = new Metrics({ namespace: 'test', serviceName: 'orders' })
     logger = new Logger({ serviceName: 'orders' })
     capture = captureOutput()
   })
-  afterEach(async () => {
+  afterEach(() => {
     capture.stop()
-    await server.stop()
   })
 
   it('stopped mid-run: no request waits past the budget, requests fail open, one log line per transition, limits hold after recovery', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       concurrency: { limit: 2 },
       budgetMs: BUDGET_MS,
       breaker: { failures: 3, coolDownMs: 300 },
@@ -79,7 +72,7 @@ describeWithRedis('when Redis fails', () => {
       logger,
     })
     admitted(await limiter.acquire(request('warm-up')))
-    await server.kill()
+    await redis.server.kill()
 
     const outage = []
     for (let i = 0; i < 10; i += 1) outage.push(await timed(limiter))
@@ -109,7 +102,7 @@ describeWithRedis('when Redis fails', () => {
       coolDownMs: 300,
     })
 
-    await server.restart()
+    await redis.server.restart()
     await untilRecovered(limiter, 'probe')
     expect(findLogs(capture, { level: 'info', message: /circuit closed/ }).length).toBeGreaterThan(
       0,
@@ -127,7 +120,7 @@ describeWithRedis('when Redis fails', () => {
 
   it('paused beyond the budget (CLIENT PAUSE): requests fail closed within the budget and no lease leaks', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       concurrency: { limit: 3 },
       budgetMs: BUDGET_MS,
       failure: 'closed',
@@ -136,7 +129,7 @@ describeWithRedis('when Redis fails', () => {
       logger,
     })
     const held = admitted(await limiter.acquire(request()))
-    await server.admin.call('CLIENT', 'PAUSE', '500', 'ALL')
+    await redis.server.admin.call('CLIENT', 'PAUSE', '500', 'ALL')
 
     const during = []
     for (let i = 0; i < 6; i += 1) during.push(await timed(limiter))
@@ -154,7 +147,7 @@ describeWithRedis('when Redis fails', () => {
     await sleep(50)
     // Only the lease taken before the pause is held: the two calls that timed out ran
     // after the pause and were released at once.
-    expect(await redis.zcard('{gateproof:orders}:leases')).toBe(1)
+    expect(await redis.client.zcard('{gateproof:orders}:leases')).toBe(1)
     admitted(await limiter.acquire(request()))
     admitted(await limiter.acquire(request()))
     expect(await limiter.acquire(request())).toMatchObject({
@@ -167,7 +160,7 @@ describeWithRedis('when Redis fails', () => {
 
   it('script flushed mid-run (SCRIPT FLUSH): decisions go on through EVAL with no fallback', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       rate: { perSecond: 1, burst: 10 },
       failure: 'closed',
       metrics,
@@ -175,7 +168,7 @@ describeWithRedis('when Redis fails', () => {
     })
     const decisions = []
     for (let i = 0; i < 14; i += 1) {
-      if (i === 5) await server.admin.script('FLUSH')
+      if (i === 5) await redis.server.admin.script('FLUSH')
       decisions.push(await limiter.acquire(request()))
     }
     expect(decisions.map((d) => d.admitted)).toEqual([
@@ -189,13 +182,13 @@ describeWithRedis('when Redis fails', () => {
   it('decides with the fallback limiter while Redis is unreachable', async () => {
     const local = memoryLimiter({ concurrency: 1 })
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       concurrency: { limit: 10 },
       budgetMs: BUDGET_MS,
       failure: { fallback: local },
       metrics,
     })
-    await server.kill()
+    await redis.server.kill()
     const first = await timed(limiter)
     const second = await timed(limiter)
     expect(first.decision).toEqual({ admitted: true, release: expect.any(Function) })
@@ -214,14 +207,14 @@ describeWithRedis('when Redis fails', () => {
 
   it('half-open: one probe waits for Redis, every other request falls back at once', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       concurrency: { limit: 10 },
       budgetMs: BUDGET_MS,
       failure: 'closed',
       breaker: { failures: 1, coolDownMs: 100 },
       metrics,
     })
-    await server.admin.call('CLIENT', 'PAUSE', '2000', 'ALL')
+    await redis.server.admin.call('CLIENT', 'PAUSE', '2000', 'ALL')
     await limiter.acquire(request())
     expect(limiter.circuit).toBe('open')
     await sleep(160)
@@ -247,12 +240,12 @@ describeWithRedis('when Redis fails', () => {
 
   it('release never throws nor waits past the budget, even with Redis gone', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       concurrency: { limit: 2 },
       budgetMs: BUDGET_MS,
     })
     const lease = admitted(await limiter.acquire(request()))
-    await server.kill()
+    await redis.server.kill()
     const started = performance.now()
     await expect(lease.release()).resolves.toBeUndefined()
     expect(performance.now() - started).toBeLessThan(BUDGET_MS + SLACK_MS)
@@ -260,7 +253,7 @@ describeWithRedis('when Redis fails', () => {
 
   it('leaves no timer behind once a decision or release is made', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       rate: { perSecond: 1000, burst: 1000 },
       concurrency: { limit: 100 },
     })

@@ -5,22 +5,11 @@ import { lambdaContext, restEvent } from '@gateproof/testing'
 import middy from '@middy/core'
 import httpErrorHandler from '@middy/http-error-handler'
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda'
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import { describeWithRedis, type RedisServer, startRedis } from './helpers/redis-server.js'
+import { expect, it } from 'vitest'
+import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
 describeWithRedis('plugged into the load shedder', () => {
-  let server: RedisServer
-  let redis: Redis
-
-  beforeAll(async () => {
-    server = await startRedis()
-    redis = server.client()
-  })
-  afterAll(() => server.stop())
-  beforeEach(async () => {
-    await server.admin.flushall()
-  })
+  const redis = useRedisServer()
 
   function handlerWith(limiter: ReturnType<typeof redisLimiter>) {
     const shedder = loadShedder({
@@ -47,10 +36,10 @@ describeWithRedis('plugged into the load shedder', () => {
 
   it('answers 429 with Retry-After when the fleet is at its concurrency limit, without invoking the handler', async () => {
     const { handler, invocations, finish } = handlerWith(
-      redisLimiter({ client: redis, concurrency: { limit: 1, retryAfterMs: 2000 } }),
+      redisLimiter({ client: redis.client, concurrency: { limit: 1, retryAfterMs: 2000 } }),
     )
     const first = handler(restEvent(), lambdaContext())
-    while ((await redis.zcard('{gateproof:orders}:leases')) === 0)
+    while ((await redis.client.zcard('{gateproof:orders}:leases')) === 0)
       await new Promise((r) => setTimeout(r, 2))
 
     const refused = await handler(restEvent(), lambdaContext())
@@ -67,12 +56,12 @@ describeWithRedis('plugged into the load shedder', () => {
 
     finish()
     expect(await first).toMatchObject({ statusCode: 200, body: 'served' })
-    expect(await redis.zcard('{gateproof:orders}:leases')).toBe(0)
+    expect(await redis.client.zcard('{gateproof:orders}:leases')).toBe(0)
   })
 
   it('adds RateLimit and RateLimit-Policy from the GCRA quota when the fleet-wide rate is spent', async () => {
     const { handler, finish } = handlerWith(
-      redisLimiter({ client: redis, rate: { perSecond: 1, burst: 2 } }),
+      redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 2 } }),
     )
     const served = [handler(restEvent(), lambdaContext()), handler(restEvent(), lambdaContext())]
     const refused = await handler(restEvent(), lambdaContext())

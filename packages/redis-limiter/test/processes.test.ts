@@ -2,19 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { redisLimiter } from '@gateproof/redis-limiter'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { bundleWorker, startWorker, type WorkerBundle } from './helpers/fork.js'
-import { describeWithRedis, type RedisServer, startRedis } from './helpers/redis-server.js'
+import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
 const PROCESSES = 4
 
 describeWithRedis('fleet-wide limits across processes', () => {
-  let server: RedisServer
+  const redis = useRedisServer()
   let bundle: WorkerBundle
 
   beforeAll(async () => {
-    ;[server, bundle] = await Promise.all([startRedis(), bundleWorker()])
+    bundle = await bundleWorker()
   }, 60_000)
   afterAll(async () => {
-    await server?.stop()
     await bundle?.dispose()
   })
 
@@ -22,7 +21,7 @@ describeWithRedis('fleet-wide limits across processes', () => {
     const limit = 5
     const task = {
       kind: 'concurrency',
-      port: server.port,
+      port: redis.server.port,
       key: 'fleet',
       limit,
       loops: 8,
@@ -39,7 +38,7 @@ describeWithRedis('fleet-wide limits across processes', () => {
       sampling = false
     })
     while (sampling) {
-      maxHeld = Math.max(maxHeld, await server.admin.zcard('{gateproof:fleet}:leases'))
+      maxHeld = Math.max(maxHeld, await redis.server.admin.zcard('{gateproof:fleet}:leases'))
       await sleep(1)
     }
     const results = await reports
@@ -59,7 +58,7 @@ describeWithRedis('fleet-wide limits across processes', () => {
     const burst = 5
     const task = {
       kind: 'rate',
-      port: server.port,
+      port: redis.server.port,
       key: 'fleet-rate',
       perSecond,
       burst,
@@ -90,7 +89,7 @@ describeWithRedis('fleet-wide limits across processes', () => {
     const deadlineAt = Date.now() + 1500
     const holder = await startWorker(bundle, {
       kind: 'hold',
-      port: server.port,
+      port: redis.server.port,
       key: 'crashed',
       limit,
       leases: limit,
@@ -101,7 +100,7 @@ describeWithRedis('fleet-wide limits across processes', () => {
     await holder.kill()
 
     const limiter = redisLimiter({
-      client: server.client(),
+      client: redis.server.client(),
       concurrency: { limit, retryAfterMs: 60_000 },
       failure: 'closed',
     })

@@ -2,9 +2,8 @@ import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { LimiterDecision, Priority } from '@gateproof/load-shedder'
 import { redisLimiter } from '@gateproof/redis-limiter'
-import type { Redis } from 'ioredis'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import { describeWithRedis, type RedisServer, startRedis } from './helpers/redis-server.js'
+import { expect, it } from 'vitest'
+import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
 const request = (priority: Priority = 'critical', key = 'orders') => ({
   key,
@@ -21,20 +20,10 @@ async function sleepAtLeast(ms: number): Promise<void> {
 const admittedCount = (decisions: LimiterDecision[]) => decisions.filter((d) => d.admitted).length
 
 describeWithRedis('rate limit (GCRA on Redis time)', () => {
-  let server: RedisServer
-  let redis: Redis
-
-  beforeAll(async () => {
-    server = await startRedis()
-    redis = server.client()
-  })
-  afterAll(() => server.stop())
-  beforeEach(async () => {
-    await server.admin.flushall()
-  })
+  const redis = useRedisServer()
 
   it('admits a burst of `burst` requests at once, then refuses with the time to the next conforming request', async () => {
-    const limiter = redisLimiter({ client: redis, rate: { perSecond: 10, burst: 5 } })
+    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 10, burst: 5 } })
     const burst = []
     for (let i = 0; i < 5; i += 1) burst.push(await limiter.acquire(request()))
     expect(admittedCount(burst)).toBe(5)
@@ -53,7 +42,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('admits a request sent exactly retryAfterMs after a refusal, and refuses the one right behind it', async () => {
-    const limiter = redisLimiter({ client: redis, rate: { perSecond: 20, burst: 1 } })
+    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 20, burst: 1 } })
     expect((await limiter.acquire(request())).admitted).toBe(true)
     for (let round = 0; round < 5; round += 1) {
       const refused = await limiter.acquire(request())
@@ -64,7 +53,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('describes the quota of an admitted request for RateLimit headers', async () => {
-    const limiter = redisLimiter({ client: redis, rate: { perSecond: 1, burst: 10 } })
+    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 10 } })
     expect(await limiter.acquire(request())).toEqual({
       admitted: true,
       release: expect.any(Function),
@@ -78,7 +67,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('refuses sheddable traffic at 80 % of the burst and normal at 95 %, keeping the rest for critical', async () => {
-    const limiter = redisLimiter({ client: redis, rate: { perSecond: 1, burst: 20 } })
+    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 20 } })
     const take = async (priority: Priority, times: number) => {
       const decisions: LimiterDecision[] = []
       for (let i = 0; i < times; i += 1) decisions.push(await limiter.acquire(request(priority)))
@@ -91,7 +80,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
 
   it('honours custom shares', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       rate: { perSecond: 1, burst: 10 },
       shares: { sheddable: 0.5 },
     })
@@ -102,7 +91,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('keeps keys apart: one tenant at its limit does not slow another', async () => {
-    const limiter = redisLimiter({ client: redis, rate: { perSecond: 1, burst: 1 } })
+    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 1 } })
     expect((await limiter.acquire(request('critical', 'tenant-a'))).admitted).toBe(true)
     expect((await limiter.acquire(request('critical', 'tenant-a'))).admitted).toBe(false)
     expect((await limiter.acquire(request('critical', 'tenant-b'))).admitted).toBe(true)
@@ -110,22 +99,22 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
 
   it('writes one key, {prefix:key}:rate, that expires when the bucket is full again', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       rate: { perSecond: 10, burst: 5 },
       prefix: 'app',
     })
     for (let i = 0; i < 3; i += 1) await limiter.acquire(request('critical', 'orders'))
-    expect(await redis.keys('*')).toEqual(['{app:orders}:rate'])
-    const ttl = await redis.pttl('{app:orders}:rate')
+    expect(await redis.client.keys('*')).toEqual(['{app:orders}:rate'])
+    const ttl = await redis.client.pttl('{app:orders}:rate')
     expect(ttl).toBeGreaterThan(200)
     expect(ttl).toBeLessThanOrEqual(300)
     await sleep(ttl + 20)
-    expect(await redis.exists('{app:orders}:rate')).toBe(0)
+    expect(await redis.client.exists('{app:orders}:rate')).toBe(0)
   })
 
   it('counts requests from every environment (connection) against one bucket per key', async () => {
-    const environments = [redis, server.client(), server.client()].map((client) =>
-      redisLimiter({ client, rate: { perSecond: 1, burst: 6 } }),
+    const environments = [redis.client, redis.server.client(), redis.server.client()].map(
+      (client) => redisLimiter({ client, rate: { perSecond: 1, burst: 6 } }),
     )
     const decisions = []
     for (let i = 0; i < 9; i += 1) {

@@ -1,12 +1,11 @@
 import { LIMITER_SCRIPT_SHA, limiterKeys, redisLimiter } from '@gateproof/redis-limiter'
 import fc from 'fast-check'
-import { Cluster, type Redis } from 'ioredis'
+import { Cluster } from 'ioredis'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
   commandCalls,
   describeWithRedis,
-  type RedisServer,
-  startRedis,
+  useRedisServer,
   watchCommands,
 } from './helpers/redis-server.js'
 
@@ -17,46 +16,42 @@ const request = () => ({
 })
 
 describeWithRedis('one round trip per decision', () => {
-  let server: RedisServer
-  let redis: Redis
-
-  beforeAll(async () => {
-    server = await startRedis()
-    redis = server.client()
-  })
-  afterAll(() => server.stop())
+  const redis = useRedisServer()
   beforeEach(async () => {
-    await server.admin.flushall()
-    await server.admin.script('FLUSH')
+    await redis.server.admin.script('FLUSH')
   })
 
   it('decides rate and concurrency together with a single EVALSHA once the script is loaded', async () => {
     const limiter = redisLimiter({
-      client: redis,
+      client: redis.client,
       rate: { perSecond: 1000, burst: 100 },
       concurrency: { limit: 100 },
     })
     await limiter.acquire(request())
-    const sent = await watchCommands(server)
+    const sent = await watchCommands(redis.server)
     for (let i = 0; i < 20; i += 1) await limiter.acquire(request())
     await sent.stop()
     expect(sent.fromClients).toEqual(Array(20).fill('evalsha'))
   })
 
   it('falls back to EVAL on NOSCRIPT (after SCRIPT FLUSH or a restart), decides normally, then uses EVALSHA again', async () => {
-    const limiter = redisLimiter({ client: redis, concurrency: { limit: 1 }, failure: 'closed' })
-    await server.admin.config('RESETSTAT')
+    const limiter = redisLimiter({
+      client: redis.client,
+      concurrency: { limit: 1 },
+      failure: 'closed',
+    })
+    await redis.server.admin.config('RESETSTAT')
     expect(await limiter.acquire(request())).toMatchObject({ admitted: true })
-    expect(await commandCalls(server.admin)).toMatchObject({ evalsha: 1, eval: 1 })
-    expect(await server.admin.script('EXISTS', LIMITER_SCRIPT_SHA)).toEqual([1])
+    expect(await commandCalls(redis.server.admin)).toMatchObject({ evalsha: 1, eval: 1 })
+    expect(await redis.server.admin.script('EXISTS', LIMITER_SCRIPT_SHA)).toEqual([1])
 
-    await server.admin.script('FLUSH')
+    await redis.server.admin.script('FLUSH')
     expect(await limiter.acquire(request())).toEqual({
       admitted: false,
       reason: 'concurrency',
       retryAfterMs: 1000,
     })
-    expect(await commandCalls(server.admin)).toMatchObject({ evalsha: 2, eval: 2 })
+    expect(await commandCalls(redis.server.admin)).toMatchObject({ evalsha: 2, eval: 2 })
     expect(limiter.circuit).toBe('closed')
   })
 })
@@ -79,18 +74,16 @@ describe('hash tags', () => {
 })
 
 describeWithRedis('Redis Cluster', () => {
-  let server: RedisServer
+  const redis = useRedisServer({ cluster: true })
   let cluster: Cluster
 
   beforeAll(async () => {
-    server = await startRedis({ cluster: true })
-    cluster = new Cluster([{ host: '127.0.0.1', port: server.port }])
+    cluster = new Cluster([{ host: '127.0.0.1', port: redis.server.port }])
     cluster.on('error', () => {})
     await new Promise((resolve) => cluster.once('ready', resolve))
   })
-  afterAll(async () => {
+  afterAll(() => {
     cluster.disconnect()
-    await server.stop()
   })
 
   it('hashes both keys of any decision to one slot (CLUSTER KEYSLOT)', async () => {
@@ -98,7 +91,9 @@ describeWithRedis('Redis Cluster', () => {
       fc.asyncProperty(fc.string(), async (key) => {
         const keys = limiterKeys('gateproof', key)
         const [rate, leases] = await Promise.all(
-          [keys.rate, keys.leases].map((name) => server.admin.call('CLUSTER', 'KEYSLOT', name)),
+          [keys.rate, keys.leases].map((name) =>
+            redis.server.admin.call('CLUSTER', 'KEYSLOT', name),
+          ),
         )
         expect(rate).toBe(leases)
       }),

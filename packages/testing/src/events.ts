@@ -1,3 +1,4 @@
+import type { EventOf, Integration } from '@gateproof/core'
 import type {
   ALBEvent,
   APIGatewayProxyEvent,
@@ -271,4 +272,29 @@ export function albEvent(
       : { queryStringParameters: {}, headers }),
   }
   return merge<ALBEvent>(base, overrides)
+}
+
+type EventFactory<I extends Integration> = (
+  overrides?: EventOverrides<EventOf<I>>,
+  options?: AlbEventOptions,
+) => EventOf<I>
+
+const factories: { [I in Integration]: EventFactory<I> } = {
+  rest: restEvent,
+  'http-v1': httpApiV1Event,
+  'http-v2': httpApiEvent,
+  alb: albEvent,
+  'function-url': functionUrlEvent,
+}
+
+/**
+ * The event `integration` sends, from that front door's factory above: for tests that run
+ * over every front door. `multiValueHeaders` is read for `alb` only.
+ */
+export function eventFor<I extends Integration>(
+  integration: I,
+  overrides?: EventOverrides<EventOf<I>>,
+  options?: AlbEventOptions,
+): EventOf<I> {
+  return factories[integration](overrides, options)
 }

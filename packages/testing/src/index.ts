@@ -17,6 +17,7 @@ export {
   albEvent,
   type EventOverrides,
   type EventTimeOptions,
+  eventFor,
   functionUrlEvent,
   httpApiEvent,
   httpApiV1Event,

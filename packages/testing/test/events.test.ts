@@ -1,12 +1,14 @@
 import { detectIntegration, gatewayArrivalTime } from '@gateproof/core'
 import {
   albEvent,
+  eventFor,
   functionUrlEvent,
   httpApiEvent,
   httpApiV1Event,
   restEvent,
 } from '@gateproof/testing'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { APIGatewayProxyEventV2 } from 'aws-lambda'
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 
 const ARRIVED = Date.UTC(2026, 2, 4, 19, 15, 17, 135)
 
@@ -115,5 +117,33 @@ describe('event factories with fake timers', () => {
     expect(restEvent().requestContext.requestTimeEpoch).toBe(ARRIVED)
     expect(httpApiEvent().requestContext.timeEpoch).toBe(ARRIVED)
     expect(gatewayArrivalTime(albEvent())).toBe(ARRIVED - 135)
+  })
+})
+
+describe('eventFor', () => {
+  it.each([
+    ['rest', restEvent],
+    ['http-v1', httpApiV1Event],
+    ['http-v2', httpApiEvent],
+    ['function-url', functionUrlEvent],
+    ['alb', albEvent],
+  ] as const)(
+    '%s: builds what its factory builds, with the overrides and arrival time given',
+    (integration, factory) => {
+      const event = eventFor(integration, { isBase64Encoded: true }, { arrivedAt: ARRIVED })
+      expect(event).toEqual(factory({ isBase64Encoded: true }, { arrivedAt: ARRIVED }))
+      expect(detectIntegration(event)).toBe(integration)
+    },
+  )
+
+  it('passes multiValueHeaders to the ALB factory', () => {
+    expect(eventFor('alb', {}, { arrivedAt: ARRIVED, multiValueHeaders: true })).toEqual(
+      albEvent({}, { arrivedAt: ARRIVED, multiValueHeaders: true }),
+    )
+  })
+
+  it("returns the front door's own event type", () => {
+    expectTypeOf(eventFor('http-v2')).toEqualTypeOf<APIGatewayProxyEventV2>()
+    expect(eventFor('http-v2').version).toBe('2.0')
   })
 })

@@ -45,7 +45,7 @@ function invokeHanging(
     seen.remainingMs = context.getRemainingTimeInMillis()
     return hangs()
   }, guard.plugin).use(guard)
-  const event = eventFrom[integration](T0 - arrivedAgoMs)
+  const event = eventFrom(integration, T0 - arrivedAgoMs)
   const invocation = watch(handler(event, lambdaContext({ remainingMs: lambdaMs })))
   return { seen, invocation }
 }
@@ -211,7 +211,7 @@ describe('where the deadline is offered', () => {
         shared = getRequestDeadline(request as RequestLike)
       })
       .use(guard)
-    await handler(eventFrom.rest(T0 - 1_000), lambdaContext({ remainingMs: 60_000 }))
+    await handler(eventFrom('rest', T0 - 1_000), lambdaContext({ remainingMs: 60_000 }))
     expect(shared?.at).toBe(T0 + 27_500)
   })
 
@@ -228,7 +228,7 @@ describe('where the deadline is offered', () => {
       .after((request) => {
         fromRequest = getDeadline(request)
       })
-    await handler(eventFrom.rest(T0 - 1_000), context)
+    await handler(eventFrom('rest', T0 - 1_000), context)
 
     expect(fromRequest).toBeDefined()
     expect(getDeadline(handlerContext)).toBe(fromRequest)
@@ -251,7 +251,7 @@ describe('where the deadline is offered', () => {
       deadline = getDeadline(context)
       return hangs()
     }, guard.plugin).use(guard)
-    handler(eventFrom.rest(T0 - 1_000), lambdaContext({ remainingMs: 60_000 }))
+    handler(eventFrom('rest', T0 - 1_000), lambdaContext({ remainingMs: 60_000 }))
 
     expect(deadline?.remainingMs()).toBe(27_500)
     await vi.advanceTimersByTimeAsync(27_600)

@@ -1,7 +1,5 @@
 import { errorMapper } from '@gateproof/error-mapper'
 import {
-  type Capture,
-  captureOutput,
   expectLog,
   expectMetric,
   findMetrics,
@@ -10,28 +8,20 @@ import {
 } from '@gateproof/testing'
 import middy from '@middy/core'
 import httpCors from '@middy/http-cors'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { timeoutGuard } from '../src/index.js'
 import {
+  captureEachTest,
   eventFrom,
   gatewayRequestId,
   hangs,
   powertools,
   T0,
-  useFakeClock,
   watch,
   withParsedBody,
 } from './support.js'
 
-let capture: Capture
-beforeEach(() => {
-  useFakeClock()
-  capture = captureOutput()
-})
-afterEach(() => {
-  capture.stop()
-  vi.useRealTimers()
-})
+const capture = captureEachTest()
 
 /** The chain in the documented order: guard early, CORS, then the mapper last (its onError first). */
 function guardedChain() {
@@ -46,7 +36,7 @@ function guardedChain() {
 describe('with @gateproof/error-mapper and @middy/http-cors', () => {
   it('answers REST 504 at the deadline in the contract, CORS headers included (§2.1 F-integration-timeout)', async () => {
     const invocation = watch(
-      guardedChain()(eventFrom.rest(T0 - 1_000), lambdaContext({ remainingMs: 60_000 })),
+      guardedChain()(eventFrom('rest', T0 - 1_000), lambdaContext({ remainingMs: 60_000 })),
     )
     await vi.advanceTimersByTimeAsync(27_500)
     const response = await invocation.result
@@ -75,7 +65,7 @@ describe('with @gateproof/error-mapper and @middy/http-cors', () => {
 
   it('answers HTTP API 503 with Retry-After, as HTTP API itself would (§2.1 F-integration-timeout)', async () => {
     const invocation = watch(
-      guardedChain()(eventFrom['http-v2'](T0), lambdaContext({ remainingMs: 60_000 })),
+      guardedChain()(eventFrom('http-v2', T0), lambdaContext({ remainingMs: 60_000 })),
     )
     await vi.advanceTimersByTimeAsync(29_500)
 
@@ -100,7 +90,7 @@ describe('with @gateproof/error-mapper and @middy/http-cors', () => {
 
   it('is counted once by each: the guard’s TimeoutGuard metric and the mapper’s Error metric and log line', async () => {
     const invocation = watch(
-      guardedChain()(eventFrom.rest(T0 - 1_000), lambdaContext({ remainingMs: 60_000 })),
+      guardedChain()(eventFrom('rest', T0 - 1_000), lambdaContext({ remainingMs: 60_000 })),
     )
     await vi.advanceTimersByTimeAsync(27_500)
     await invocation.result
@@ -120,7 +110,7 @@ describe('with @gateproof/error-mapper and @middy/http-cors', () => {
 
   it('answers a request that arrived past its deadline through the same chain', async () => {
     const response = await guardedChain()(
-      eventFrom.rest(T0 - 29_000),
+      eventFrom('rest', T0 - 29_000),
       lambdaContext({ remainingMs: 60_000 }),
     )
     expect(response).toMatchObject({

@@ -1,8 +1,6 @@
 import { gateproofPlugin, type Integration } from '@gateproof/core'
 import {
   albEvent,
-  type Capture,
-  captureOutput,
   expectLog,
   expectMetric,
   findLogs,
@@ -13,33 +11,25 @@ import {
 import middy from '@middy/core'
 import type { Context } from 'aws-lambda'
 import fc from 'fast-check'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { getDeadline, type TimeoutRequest, timeoutGuard } from '../src/index.js'
 import {
+  captureEachTest,
   eventFrom,
   gatewayRequestId,
   hangs,
   neverSettles,
   powertools,
   T0,
-  useFakeClock,
   watch,
   withParsedBody,
 } from './support.js'
 
-let capture: Capture
-beforeEach(() => {
-  useFakeClock()
-  capture = captureOutput()
-})
-afterEach(() => {
-  capture.stop()
-  vi.useRealTimers()
-})
+const capture = captureEachTest()
 
 /** REST request that spent 1 s at the gateway: its deadline is T0 + 27 500 (29 000 − 1 000 − 500). */
 const REST_DEADLINE = T0 + 27_500
-const restRequest = () => eventFrom.rest(T0 - 1_000)
+const restRequest = () => eventFrom('rest', T0 - 1_000)
 
 const problem = (status: 503 | 504, requestId: string) => ({
   type: 'about:blank',
@@ -112,7 +102,7 @@ describe('a handler still running at the deadline', () => {
     async ({ integration, limitMs }) => {
       const guard = timeoutGuard()
       const handler = middy(hangs, guard.plugin).use(guard)
-      const invocation = watch(handler(eventFrom[integration](T0), context()))
+      const invocation = watch(handler(eventFrom(integration, T0), context()))
 
       await vi.advanceTimersByTimeAsync(limitMs - 500 - 1)
       expect(invocation.settled).toBe(false)
@@ -135,7 +125,7 @@ describe('a handler still running at the deadline', () => {
     async (integration) => {
       const guard = timeoutGuard()
       const handler = middy(hangs, guard.plugin).use(guard)
-      const invocation = watch(handler(eventFrom[integration](T0), context()))
+      const invocation = watch(handler(eventFrom(integration, T0), context()))
 
       await vi.advanceTimersByTimeAsync(59_500)
       const response = await invocation.result
@@ -350,10 +340,7 @@ describe('a handler that settles right at the deadline', () => {
         fc.integer({ min: -3, max: 3 }),
         fc.constantFrom('before-arming' as const, 'after-arming' as const),
         async (offsetMs, schedule) => {
-          vi.useRealTimers()
-          useFakeClock()
-          capture.stop()
-          capture = captureOutput()
+          capture.restart()
 
           const { responses, aborted, timeoutMetrics } = await settleAt(offsetMs, schedule)
 
@@ -388,7 +375,7 @@ describe('a request that arrives with no budget left', () => {
       }, guard.plugin).use(guard)
 
       const response = await handler(
-        eventFrom[integration](T0 - ageMs),
+        eventFrom(integration, T0 - ageMs),
         lambdaContext({ remainingMs: 60_000 }),
       )
 
@@ -472,7 +459,7 @@ describe('onTimeout', () => {
     const onTimeout = vi.fn()
     const guard = timeoutGuard({ onTimeout })
     const handler = middy(hangs, guard.plugin).use(guard)
-    await handler(eventFrom.rest(T0 - 29_000), context())
+    await handler(eventFrom('rest', T0 - 29_000), context())
     expect(onTimeout).not.toHaveBeenCalled()
   })
 })
@@ -505,7 +492,10 @@ describe('composition', () => {
       return hangs()
     }).use(guard)
 
-    const late = await handler(eventFrom.rest(T0 - 29_000), lambdaContext({ remainingMs: 60_000 }))
+    const late = await handler(
+      eventFrom('rest', T0 - 29_000),
+      lambdaContext({ remainingMs: 60_000 }),
+    )
     expect(late).toMatchObject({ statusCode: 504 })
     const hanging = watch(handler(restRequest(), lambdaContext({ remainingMs: 60_000 })))
     await vi.advanceTimersByTimeAsync(REST_DEADLINE - T0 + 1_000)

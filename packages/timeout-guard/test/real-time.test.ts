@@ -1,29 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  albEvent,
-  type Capture,
-  captureOutput,
-  findLogs,
-  lambdaContext,
-  restEvent,
-} from '@gateproof/testing'
+import { albEvent, findLogs, lambdaContext, restEvent } from '@gateproof/testing'
 import middy from '@middy/core'
 import type { Context } from 'aws-lambda'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type GuardedDeadline, getDeadline, timeoutGuard } from '../src/index.js'
-import { hangs, neverSettles, powertools } from './support.js'
+import { captureEachTest, hangs, neverSettles, powertools } from './support.js'
 
 // Real time, short budgets. Timers run on a monotonic clock and `Date.now()` on the wall
 // clock; the two can disagree by up to 1 ms, which is the only slack allowed on "not early".
 const CLOCK_SLACK_MS = 1
 
-let capture: Capture
-beforeEach(() => {
-  capture = captureOutput()
-})
-afterEach(() => {
-  capture.stop()
-})
+const capture = captureEachTest({ fakeClock: false })
 
 /** What keeps the process alive, as a multiset: `Timeout`, `TCPWrap`, `Immediate`… */
 const activeResources = (): Record<string, number> => {

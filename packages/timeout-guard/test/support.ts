@@ -1,15 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics } from '@aws-lambda-powertools/metrics'
 import type { Integration, ProxyEvent } from '@gateproof/core'
-import {
-  albEvent,
-  functionUrlEvent,
-  httpApiEvent,
-  httpApiV1Event,
-  restEvent,
-} from '@gateproof/testing'
+import { type Capture, captureOutput, eventFor } from '@gateproof/testing'
 import type { APIGatewayProxyResult } from 'aws-lambda'
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
 
 /** 2026-11-22T12:00:00Z: every fake-timer test starts here. */
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0)
@@ -19,6 +13,45 @@ export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0)
  * which only `fakeNodeBuiltins` replaces.
  */
 export const useFakeClock = (now = T0) => vi.useFakeTimers({ fakeNodeBuiltins: true, now })
+
+export interface EachTestCapture extends Capture {
+  /** Ends the running test's capture (and fake clock) and starts afresh, as for each run of a property. */
+  restart(): void
+}
+
+/**
+ * Captures what Powertools prints during each test of the calling file or block, on fake
+ * timers from T0 unless `fakeClock` is false. The returned capture reads the running test's.
+ */
+export function captureEachTest({ fakeClock = true } = {}): EachTestCapture {
+  let current: Capture | undefined
+  const start = () => {
+    if (fakeClock) useFakeClock()
+    current = captureOutput()
+  }
+  const end = () => {
+    current?.stop()
+    if (fakeClock) vi.useRealTimers()
+  }
+  beforeEach(start)
+  afterEach(end)
+  const running = (): Capture => {
+    if (current === undefined) throw new Error('captureEachTest: read inside a test')
+    return current
+  }
+  return {
+    get lines() {
+      return running().lines
+    },
+    metrics: () => running().metrics(),
+    logs: () => running().logs(),
+    stop: () => running().stop(),
+    restart() {
+      end()
+      start()
+    },
+  }
+}
 
 /** A handler that never settles, as one stuck on a dependency that never answers. */
 export const hangs = (): Promise<APIGatewayProxyResult> => new Promise(() => {})
@@ -41,13 +74,8 @@ export function watch<T>(promise: Promise<T>): { readonly settled: boolean; resu
 }
 
 /** An event from each front door, received by the gateway at `arrivedAt`. */
-export const eventFrom: Record<Integration, (arrivedAt: number) => ProxyEvent> = {
-  rest: (arrivedAt) => restEvent(undefined, { arrivedAt }),
-  'http-v1': (arrivedAt) => httpApiV1Event(undefined, { arrivedAt }),
-  'http-v2': (arrivedAt) => httpApiEvent(undefined, { arrivedAt }),
-  alb: (arrivedAt) => albEvent(undefined, { arrivedAt }),
-  'function-url': (arrivedAt) => functionUrlEvent(undefined, { arrivedAt }),
-}
+export const eventFrom = (integration: Integration, arrivedAt: number): ProxyEvent =>
+  eventFor(integration, undefined, { arrivedAt })
 
 /** The request id each event factory carries (ALB events have none: Lambda's is used). */
 export const gatewayRequestId: Record<Exclude<Integration, 'alb'>, string> = {

@@ -58,3 +58,27 @@ export function deferred<T = void>() {
 
 /** Lets every pending promise callback run. */
 export const settle = () => new Promise((resolve) => setImmediate(resolve))
+
+/**
+ * The whole answer (body parsed) to a request over a spent `{ perSecond: 1, burst: 1 }`
+ * rate limit, rendered in the error contract with Retry-After and RateLimit headers.
+ */
+export const rateLimitedResponse = (requestId: string) => ({
+  statusCode: 429,
+  headers: {
+    'Content-Type': 'application/problem+json',
+    'Retry-After': '1',
+    'RateLimit-Policy': '"default";q=1;w=1',
+    RateLimit: '"default";r=0;t=1',
+    'x-amzn-ErrorType': 'TooManyRequestsException',
+  },
+  body: {
+    type: 'about:blank',
+    title: 'Too Many Requests',
+    status: 429,
+    detail: 'Request rate exceeded. Retry after 1 second.',
+    errorType: 'TooManyRequestsException',
+    requestId,
+  },
+  isBase64Encoded: false,
+})

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis, type RedisOptions } from 'ioredis'
-import { describe, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest'
 
 /** Whether this machine can run the Redis tests at all. */
 export const redisServerAvailable =
@@ -192,6 +192,65 @@ export async function watchCommands(server: RedisServer): Promise<CommandWatch> 
       while (!fromClients.includes('ping')) await sleep(5)
       fromClients.splice(fromClients.indexOf('ping'))
       monitor.disconnect()
+    },
+  }
+}
+
+export interface UseRedisServerOptions extends StartOptions {
+  /**
+   * `'describe'`: one server for the enclosing block, emptied (FLUSHALL) before each test.
+   * `'test'`: a new server for every test, for tests that kill or pause it.
+   */
+  scope?: 'describe' | 'test'
+}
+
+export interface RedisServerFixture {
+  readonly server: RedisServer
+  /** The limiter's client, connected before the first test runs. */
+  readonly client: Redis
+}
+
+/**
+ * Registers the hooks that give the enclosing `describe` a private redis-server and a
+ * connected client; read them through the returned getters inside tests and hooks.
+ */
+export function useRedisServer({
+  scope = 'describe',
+  ...start
+}: UseRedisServerOptions = {}): RedisServerFixture {
+  let server: RedisServer | undefined
+  let client: Redis | undefined
+  const up = async () => {
+    server = await startRedis(start)
+    client = server.client()
+    // Connected before the first decision, as a handler's client is after Lambda's init.
+    await client.ping()
+  }
+  const down = async () => {
+    await server?.stop()
+    server = undefined
+    client = undefined
+  }
+  if (scope === 'test') {
+    beforeEach(up)
+    afterEach(down)
+  } else {
+    beforeAll(up)
+    afterAll(down)
+    beforeEach(async () => {
+      await server?.admin.flushall()
+    })
+  }
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useRedisServer: the server has not started')
+    return value
+  }
+  return {
+    get server() {
+      return started(server)
+    },
+    get client() {
+      return started(client)
     },
   }
 }
