@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from './clock.js'
 import { getHeader } from './headers.js'
-import { detectIntegration, type Integration, isObject } from './integration.js'
+import { detectIntegration, type Integration, isHttpApi, isObject } from './integration.js'
 
 /**
  * How long each front door waits for the function before answering on its own
@@ -164,4 +164,4 @@ export const ageAtArrivalMs = (deadline: Deadline): number | undefined =>
  * (gateway-facts §2.1 "Integration timeout"). gateproof's own timeouts match it.
  */
 export const timeoutStatusFor = (integration: Integration | undefined): 503 | 504 =>
-  integration === 'http-v1' || integration === 'http-v2' ? 503 : 504
+  isHttpApi(integration) ? 503 : 504

@@ -33,7 +33,7 @@ export function gateproofMiddlewares<TEvent = unknown>(
     logger: options.logger,
     format: options.format,
   }
-  const { integration: _auto, ...telemetryAndFormat } = shared
+  // The shedder has no body format and takes the front door from the guard's deadline.
   const telemetry = { metrics: options.metrics, logger: options.logger }
   const shape =
     options.proxyShape === false ? undefined : proxyShape({ ...shared, ...options.proxyShape })
@@ -46,9 +46,7 @@ export function gateproofMiddlewares<TEvent = unknown>(
       ? undefined
       : loadShedder({ ...telemetry, ...options.loadShedder } as Parameters<typeof loadShedder>[0])
   const mapper =
-    options.errorMapper === false
-      ? undefined
-      : errorMapper({ ...shared, ...telemetryAndFormat, ...options.errorMapper })
+    options.errorMapper === false ? undefined : errorMapper({ ...shared, ...options.errorMapper })
 
   const middlewares = [shape, ...(options.decorators ?? []), guard, shedder, mapper].filter(
     (part): part is NonNullable<typeof part> => part !== undefined,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_INTEGRATION_TIMEOUT_MS, type Integration } from '@gateproof/core'
+import { DEFAULT_INTEGRATION_TIMEOUT_MS, type Integration, isHttpApi } from '@gateproof/core'
 import type { Context } from 'aws-lambda'
 import { lambdaContext } from './context.js'
 import { albEvent, functionUrlEvent, httpApiEvent, httpApiV1Event, restEvent } from './events.js'
@@ -346,7 +346,6 @@ function gatewayHeaders(integration: Integration, event: unknown): Record<string
   const requestId = (event as { requestContext?: { requestId?: string } }).requestContext?.requestId
   if (!requestId) return {}
   if (integration === 'rest') return { 'x-amzn-RequestId': requestId }
-  if (integration === 'http-v1' || integration === 'http-v2')
-    return { 'apigw-requestid': requestId }
+  if (isHttpApi(integration)) return { 'apigw-requestid': requestId }
   return { 'x-amzn-RequestId': requestId }
 }

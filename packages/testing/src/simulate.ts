@@ -1,4 +1,4 @@
-import { type Integration, isObject, statusTitle } from '@gateproof/core'
+import { findHeaderKey, type Integration, isObject, statusTitle } from '@gateproof/core'
 import { FACT_ROWS, type FactRow } from './facts.js'
 
 /** What the function did, as the front door sees it. */
@@ -391,10 +391,6 @@ function readBody(value: unknown, integration: Integration, verdict: Verdict): s
   return undefined
 }
 
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name)
-}
-
 function headerBytes(headers: Record<string, string>): number {
   let total = 0
   for (const [name, value] of Object.entries(headers)) {
@@ -498,7 +494,7 @@ function payloadV1(
   }
   if (rest && result.statusCode !== undefined && result.body === undefined) verdict.cite('R1')
   let headers = mergeV1Headers(multi, single, integration, verdict)
-  if (!hasHeader(headers, 'content-type')) {
+  if (findHeaderKey(headers, 'content-type') === undefined) {
     verdict.cite(rest ? 'R22' : 'unconfirmed')
     headers[rest ? 'Content-Type' : 'content-type'] = 'application/json'
   }
@@ -574,12 +570,12 @@ function payloadV2(
     }
     if (result.cookies.length > 0) {
       verdict.cite('H2-5')
-      const key = Object.keys(headers).find((name) => name.toLowerCase() === 'set-cookie')
+      const key = findHeaderKey(headers, 'set-cookie')
       const cookies = [...(key ? [headers[key] as string] : []), ...result.cookies]
       headers[key ?? 'set-cookie'] = cookies.join(', ')
     }
   }
-  if (!hasHeader(headers, 'content-type')) {
+  if (findHeaderKey(headers, 'content-type') === undefined) {
     if (!url) verdict.cite('H2-10')
     headers['content-type'] = 'application/json'
   }
