@@ -1,3 +1,11 @@
+export {
+  AUTHORIZER_TYPES,
+  type AuthorizerEventOf,
+  type AuthorizerEventTypes,
+  type AuthorizerType,
+  detectAuthorizer,
+  type HttpApiV1AuthorizerEvent,
+} from './authorizer-event.js'
 export { type Clock, systemClock } from './clock.js'
 export {
   ageAtArrivalMs,

@@ -8,6 +8,7 @@ import type {
   LambdaFunctionURLEvent,
   LambdaFunctionURLResult,
 } from 'aws-lambda'
+import { detectAuthorizer } from './authorizer-event.js'
 
 /** The HTTP front doors a Lambda function can sit behind. */
 export type Integration = 'rest' | 'http-v1' | 'http-v2' | 'alb' | 'function-url'
@@ -48,10 +49,13 @@ const FUNCTION_URL_DOMAIN = /\.lambda-url\.[a-z0-9-]+\./i
  *
  * Payload 2.0 events from HTTP API and Function URLs share one schema; the
  * `*.lambda-url.<region>.on.aws` domain is what tells them apart. HTTP API 1.0
- * events carry `version: '1.0'`; REST events carry no version.
+ * events carry `version: '1.0'`; REST events carry no version. Lambda authorizer events
+ * are no front door's (`detectAuthorizer`).
  */
 export function detectIntegration(event: unknown): Integration | undefined {
   if (!isObject(event)) return undefined
+  // Authorizer events look like proxy events but expect a policy, not a response (AZ5).
+  if (detectAuthorizer(event) !== undefined) return undefined
   const requestContext = event.requestContext
   if (!isObject(requestContext)) return undefined
   if (isObject(requestContext.elb)) return 'alb'
