@@ -77,6 +77,8 @@ export const FACT_ROWS = {
   'BODY-alb-error': 'UNCONFIRMED',
   /** §2.1 the body of a Function URL throttle (429) response. */
   'BODY-furl-throttle': 'UNCONFIRMED',
+  /** §3 REST: a method/resource the API does not define is MISSING_AUTHENTICATION_TOKEN, 403. */
+  'GR-missing-route': 'DOC',
   /** A shape rule no row covers; the simulator's answer is a best guess. */
   unconfirmed: 'UNCONFIRMED',
 } as const

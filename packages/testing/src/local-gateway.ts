@@ -26,10 +26,17 @@ export interface LocalGatewayOptions {
   albMultiValueHeaders?: boolean
   binaryMediaTypes?: string[]
   /**
-   * Resource templates such as `/orders/{id}` or `/files/{path+}`: the first that matches
-   * a request's path fills `resource`/`routeKey` and `pathParameters`, as the API's routes would.
+   * Resource templates such as `/orders/{id}` or `/files/{path+}`, optionally with a method
+   * (`GET /orders/{id}`; none or `ANY` matches every method): the first that matches a request
+   * fills `resource`/`routeKey` and `pathParameters`, as the API's routes would.
    */
   routes?: string[]
+  /**
+   * True: a request no route matches gets the gateway's own answer, as a deployed API gives it
+   * (REST 403 `Missing Authentication Token`, HTTP API 404 `Not Found`) and the handler is not
+   * invoked. False (default): the request's path is its own resource.
+   */
+  onlyRoutes?: boolean
   /** Called once per request with what the function did and what the client got. */
   onExchange?: (exchange: Exchange) => void
 }
@@ -37,7 +44,8 @@ export interface LocalGatewayOptions {
 export interface Exchange {
   method: string
   path: string
-  outcome: FunctionOutcome['kind']
+  /** `unrouted`: no route matched and `onlyRoutes` is on, the handler was not invoked. */
+  outcome: FunctionOutcome['kind'] | 'unrouted'
   response: ClientResponse
   durationMs: number
 }
@@ -67,6 +75,19 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = Date.now()
     const body = await readBody(req)
+    const unrouted = isUnrouted(options, req)
+    if (unrouted) {
+      res.writeHead(unrouted.status, unrouted.headers)
+      res.end(unrouted.body)
+      options.onExchange?.({
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        outcome: 'unrouted',
+        response: unrouted,
+        durationMs: Date.now() - startedAt,
+      })
+      return
+    }
     const event = toEvent(options, req, body, startedAt)
     let outcome: FunctionOutcome
     if (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) {
@@ -229,7 +250,7 @@ function toEvent(
   }
   const hasQuery = Object.keys(query).length > 0
   const requestId = randomUUID()
-  const route = matchRoute(options.routes ?? [], url.pathname)
+  const route = matchRoute(options.routes ?? [], url.pathname, method)
   switch (options.integration) {
     case 'rest':
     case 'http-v1': {
@@ -269,7 +290,7 @@ function toEvent(
           rawQueryString: url.search.slice(1),
           routeKey:
             options.integration === 'http-v2'
-              ? `${method} ${route?.resource ?? url.pathname}`
+              ? (route?.routeKey ?? `${method} ${url.pathname}`)
               : '$default',
           headers: { ...lower, host: base.headers.host ?? lower.host ?? '' },
           cookies: lower.cookie ? lower.cookie.split(/;\s*/) : undefined,
@@ -316,12 +337,23 @@ function toEvent(
   }
 }
 
-/** Matches `/orders/{id}` and greedy `/files/{path+}` templates against a path. */
+/**
+ * Matches `/orders/{id}` and greedy `/files/{path+}` templates, each optionally preceded by a
+ * method (`GET /orders/{id}`), against a request. `routeKey` is HTTP API's: the route's method
+ * (`ANY` when it has none) and template.
+ */
 export function matchRoute(
   routes: readonly string[],
   path: string,
-): { resource: string; pathParameters: Record<string, string> } | undefined {
-  for (const resource of routes) {
+  method?: string,
+): { resource: string; routeKey: string; pathParameters: Record<string, string> } | undefined {
+  for (const route of routes) {
+    const spaced = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim())
+    const routeMethod = (spaced?.[1] ?? 'ANY').toUpperCase()
+    const resource = spaced?.[2] ?? route.trim()
+    if (method !== undefined && routeMethod !== 'ANY' && routeMethod !== method.toUpperCase()) {
+      continue
+    }
     const names: string[] = []
     const pattern = resource
       .split('/')
@@ -337,9 +369,45 @@ export function matchRoute(
     const pathParameters = Object.fromEntries(
       names.map((name, i) => [name, decodeURIComponent(match[i + 1] as string)]),
     )
-    return { resource, pathParameters }
+    return { resource, routeKey: `${routeMethod} ${resource}`, pathParameters }
   }
   return undefined
+}
+
+/** The gateway's own answer to a request no route matches, when routes are all there is. */
+function isUnrouted(
+  options: LocalGatewayOptions,
+  req: IncomingMessage,
+): ClientResponse | undefined {
+  if (
+    !options.onlyRoutes ||
+    options.integration === 'alb' ||
+    options.integration === 'function-url'
+  )
+    return undefined
+  const path = new URL(req.url ?? '/', 'http://localhost').pathname
+  if (matchRoute(options.routes ?? [], path, req.method ?? 'GET')) return undefined
+  if (options.integration === 'rest') {
+    return {
+      status: 403,
+      headers: {
+        'Content-Type': 'application/json',
+        'x-amzn-ErrorType': 'MissingAuthenticationTokenException',
+      },
+      body: '{"message":"Missing Authentication Token"}',
+      gatewayError: true,
+      rows: ['GR-missing-route'],
+      confirmed: true,
+    }
+  }
+  return {
+    status: 404,
+    headers: { 'content-type': 'application/json' },
+    body: '{"message":"Not Found"}',
+    gatewayError: true,
+    rows: ['unconfirmed'],
+    confirmed: false,
+  }
 }
 
 function gatewayHeaders(integration: Integration, event: unknown): Record<string, string> {

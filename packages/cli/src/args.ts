@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util'
+import { UsageError } from './command.js'
+
+/** One flag of a command: its parsing and its line in `--help` come from this one entry. */
+export interface OptionSpec {
+  /** The long name, without `--`. */
+  name: string
+  type: 'string' | 'boolean'
+  short?: string
+  /** Repeatable; the values arrive as an array. */
+  multiple?: boolean
+  /** Placeholder for the value in `--help`, e.g. `<n>`. */
+  value?: string
+  help: string
+}
+
+export interface CommandHelp {
+  name: string
+  /** e.g. `<module>#<export> [options]` */
+  synopsis: string
+  description: string
+  options: readonly OptionSpec[]
+  /** Lines shown under "Examples:". */
+  examples?: readonly string[]
+}
+
+const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: 'this text' }
+
+export type ParsedValues = Record<string, string | boolean | string[] | undefined>
+
+/**
+ * Parses argv against the command's table. Unknown flags, missing values and stray
+ * positionals are usage errors; `--help` is handled by the caller via `values.help`.
+ */
+export function parseCommandArgs(
+  help: CommandHelp,
+  argv: string[],
+): { values: ParsedValues; positionals: string[] } {
+  const options = Object.fromEntries(
+    [...help.options, HELP_OPTION].map((spec) => [
+      spec.name,
+      {
+        type: spec.type,
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.multiple ? { multiple: true } : {}),
+      },
+    ]),
+  )
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+    })
+    return { values: values as ParsedValues, positionals }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError((error as Error).message)
+    }
+    throw error
+  }
+}
+
+/** The `--help` text of a command, generated from its option table. */
+export function helpText(help: CommandHelp): string {
+  const rows = [...help.options, HELP_OPTION].map((spec) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${spec.name}${spec.value ? ` ${spec.value}` : ''}`
+    return [flag, spec.multiple ? `${spec.help} (repeatable)` : spec.help] as const
+  })
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2
+  const lines = [
+    `Usage: gateproof ${help.name} ${help.synopsis}`,
+    '',
+    help.description,
+    '',
+    'Options:',
+    ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`),
+  ]
+  if (help.examples?.length) lines.push('', 'Examples:', ...help.examples.map((e) => `  ${e}`))
+  return `${lines.join('\n')}\n`
+}
+
+/** A whole number ≥ 0 from a flag, or a usage error naming the flag. */
+export function wholeNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0) {
+    throw new UsageError(`--${name} must be a whole number, got "${value}"`)
+  }
+  return n
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { AnyHandler } from '@gateproof/testing'
+import { UsageError } from './command.js'
+import { enableTypeScript, isTypeScript } from './typescript.js'
+
+/** `./dist/handler.js#handler` → the file and the export (`handler` when omitted). */
+export function parseTarget(target: string): { modulePath: string; exportName: string } {
+  const hash = target.lastIndexOf('#')
+  const modulePath = hash < 0 ? target : target.slice(0, hash)
+  const exportName = hash < 0 ? 'handler' : target.slice(hash + 1)
+  if (!modulePath || !exportName) {
+    throw new UsageError(`"${target}" is not <module>#<export> (e.g. ./dist/handler.js#handler)`)
+  }
+  return { modulePath, exportName }
+}
+
+/** Imports an ESM or CommonJS module, `.mjs`/`.js`/`.cjs`/`.ts`, relative to `cwd`. */
+export async function importModule(modulePath: string, cwd: string): Promise<unknown> {
+  const file = resolve(cwd, modulePath)
+  if (!existsSync(file)) throw new UsageError(`cannot find the module ${modulePath} (${file})`)
+  if (isTypeScript(file)) enableTypeScript()
+  return import(pathToFileURL(file).href)
+}
+
+/** The handler function `target` names. */
+export async function loadHandler(target: string, cwd: string): Promise<AnyHandler> {
+  const { modulePath, exportName } = parseTarget(target)
+  const loaded = (await importModule(modulePath, cwd)) as Record<string, unknown>
+  // A CommonJS module's exports are its default export; named ones only when Node detects them.
+  const commonjs = loaded.default as Record<string, unknown> | undefined
+  const handler =
+    loaded[exportName] ?? (typeof commonjs === 'object' ? commonjs?.[exportName] : undefined)
+  if (typeof handler !== 'function') {
+    throw new UsageError(`${modulePath} has no function export "${exportName}"`)
+  }
+  return handler as AnyHandler
+}

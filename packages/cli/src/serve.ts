@@ -1,0 +1,225 @@
+import type { Integration } from '@gateproof/core'
+import {
+  type AnyHandler,
+  type Exchange,
+  type LocalGatewayOptions,
+  startLocalGateway,
+} from '@gateproof/testing'
+import {
+  type CommandHelp,
+  helpText,
+  type OptionSpec,
+  parseCommandArgs,
+  wholeNumber,
+} from './args.js'
+import { type Command, type CommandIo, EXIT_OK, UsageError } from './command.js'
+import { FRONT_DOOR, INTEGRATION_NAMES, parseIntegration } from './integrations.js'
+import { loadHandler } from './load-handler.js'
+
+/** What the flags of `serve` configure: the local gateway's options plus where the handler comes from. */
+export interface ServeSettings {
+  integration?: Integration
+  /** `METHOD /path/{param}` entries, from `--route` (and from the template when later added). */
+  routes: string[]
+  /** The local gateway's options that flags set directly. */
+  gateway: Partial<Omit<LocalGatewayOptions, 'handler' | 'integration' | 'routes'>>
+}
+
+type FlagValue = string | boolean | string[]
+
+/** A flag of `serve`: its parsing, its `--help` line and what it sets, in one table entry. */
+export interface ServeOption extends OptionSpec {
+  apply(value: FlagValue, settings: ServeSettings): void
+}
+
+const text = (value: FlagValue): string => String(value)
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY']
+
+/** `'GET /orders/{id}'` (or `/orders/{id}` for any method) → `GET /orders/{id}`. */
+export function parseRoute(route: string): string {
+  const match = /^(?:([A-Za-z]+)\s+)?(\/\S*)$/.exec(route.trim())
+  const method = (match?.[1] ?? 'ANY').toUpperCase()
+  if (!match || !METHODS.includes(method)) {
+    throw new UsageError(
+      `--route "${route}" is not '<METHOD> /path' (METHOD one of ${METHODS.join(', ')})`,
+    )
+  }
+  return `${method} ${match[2]}`
+}
+
+// Adding a flag to serve is adding one entry here.
+export const SERVE_OPTIONS: ServeOption[] = [
+  {
+    name: 'route',
+    type: 'string',
+    multiple: true,
+    value: "'<METHOD> <path>'",
+    help: "a route of the API, e.g. 'GET /orders/{id}' or 'ANY /files/{path+}': fills pathParameters",
+    apply: (value, s) => s.routes.push(...(value as string[]).map(parseRoute)),
+  },
+  {
+    name: 'integration',
+    type: 'string',
+    value: '<name>',
+    help: `front door: ${INTEGRATION_NAMES} (default rest)`,
+    apply: (value, s) => {
+      s.integration = parseIntegration(text(value))
+    },
+  },
+  {
+    name: 'port',
+    type: 'string',
+    value: '<n>',
+    help: 'port to listen on (default 3000; 0 picks a free one)',
+    apply: (value, s) => {
+      s.gateway.port = wholeNumber('port', text(value))
+    },
+  },
+  {
+    name: 'host',
+    type: 'string',
+    value: '<address>',
+    help: 'address to listen on (default 127.0.0.1, loopback only)',
+    apply: (value, s) => {
+      s.gateway.host = text(value)
+    },
+  },
+  {
+    name: 'integration-timeout-ms',
+    type: 'string',
+    value: '<n>',
+    help: "the gateway's timeout (default REST 29000, HTTP API 30000, none for ALB/Function URL)",
+    apply: (value, s) => {
+      s.gateway.integrationTimeoutMs = wholeNumber('integration-timeout-ms', text(value))
+    },
+  },
+  {
+    name: 'function-timeout-ms',
+    type: 'string',
+    value: '<n>',
+    help: "the function's configured timeout (default 30000)",
+    apply: (value, s) => {
+      s.gateway.functionTimeoutMs = wholeNumber('function-timeout-ms', text(value))
+    },
+  },
+  {
+    name: 'reserved-concurrency',
+    type: 'string',
+    value: '<n>',
+    help: 'invocations beyond n at once are Lambda throttles',
+    apply: (value, s) => {
+      s.gateway.reservedConcurrency = wholeNumber('reserved-concurrency', text(value))
+    },
+  },
+  {
+    name: 'binary-media-type',
+    type: 'string',
+    multiple: true,
+    value: '<type>',
+    help: "REST binaryMediaTypes entry, e.g. 'image/png'",
+    apply: (value, s) => {
+      s.gateway.binaryMediaTypes = [...(s.gateway.binaryMediaTypes ?? []), ...(value as string[])]
+    },
+  },
+  {
+    name: 'alb-multi-value-headers',
+    type: 'boolean',
+    help: 'ALB target group with multi-value headers on',
+    apply: (value, s) => {
+      s.gateway.albMultiValueHeaders = value === true
+    },
+  },
+]
+
+export const SERVE_HELP: CommandHelp = {
+  name: 'serve',
+  synopsis: '<module>#<export> [options]',
+  description: [
+    'Serves a Lambda handler on loopback as its front door would: events of that front door, a',
+    'counting-down context, the integration timeout, and the client’s view of every outcome',
+    "(a malformed response is the gateway's 502, as deployed). With routes, a request no route",
+    'matches gets the gateway’s own answer (REST 403, HTTP API 404). Ctrl-C or SIGTERM stops it.',
+    '<export> defaults to "handler"; modules may be .mjs, .js, .cjs or .ts.',
+  ].join('\n'),
+  options: SERVE_OPTIONS,
+  examples: [
+    "gateproof serve ./dist/handler.js#handler --route 'GET /orders/{id}' --port 3000",
+    'gateproof serve src/handler.ts --integration http-api --reserved-concurrency 5',
+  ],
+}
+
+/** Parses serve's argv into settings and the handler target. */
+export function parseServeArgs(argv: string[]): {
+  help: boolean
+  target: string | undefined
+  settings: ServeSettings
+} {
+  const { values, positionals } = parseCommandArgs(SERVE_HELP, argv)
+  const settings: ServeSettings = { routes: [], gateway: { port: 3000 } }
+  for (const option of SERVE_OPTIONS) {
+    const value = values[option.name]
+    if (value !== undefined) option.apply(value, settings)
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`serve takes one <module>#<export>, got ${positionals.join(' ')}`)
+  }
+  return { help: values.help === true, target: positionals[0], settings }
+}
+
+/** Resolves when SIGINT/SIGTERM arrives or `io.signal` aborts. */
+function stopRequested(io: CommandIo): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (reason: string) => {
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+      io.signal?.removeEventListener('abort', onAbort)
+      resolve(reason)
+    }
+    const onInt = () => stop('SIGINT')
+    const onTerm = () => stop('SIGTERM')
+    const onAbort = () => stop('abort')
+    process.once('SIGINT', onInt)
+    process.once('SIGTERM', onTerm)
+    if (io.signal?.aborted) stop('abort')
+    else io.signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+const logExchange = (io: CommandIo) => (exchange: Exchange) =>
+  io.stdout.write(
+    `${exchange.method} ${exchange.path} → ${exchange.outcome} → ${exchange.response.status} (${exchange.durationMs} ms)\n`,
+  )
+
+export async function runServe(argv: string[], io: CommandIo): Promise<number> {
+  const { help, target, settings } = parseServeArgs(argv)
+  if (help) {
+    io.stdout.write(helpText(SERVE_HELP))
+    return EXIT_OK
+  }
+  if (!target) throw new UsageError('serve needs <module>#<export>')
+  const handler: AnyHandler = await loadHandler(target, io.cwd)
+  const integration = settings.integration ?? 'rest'
+  const gateway = await startLocalGateway({
+    ...settings.gateway,
+    handler,
+    integration,
+    routes: settings.routes,
+    onlyRoutes: settings.routes.length > 0,
+    onExchange: logExchange(io),
+  })
+  io.stdout.write(
+    `gateproof: ${FRONT_DOOR[integration]} front door for ${target} on ${gateway.url}\n`,
+  )
+  for (const route of settings.routes) io.stdout.write(`  ${route}\n`)
+  const reason = await stopRequested(io)
+  await gateway.close()
+  io.stdout.write(`gateproof: stopped (${reason})\n`)
+  return EXIT_OK
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve a handler behind a local API Gateway / ALB / Function URL front door',
+  run: runServe,
+}

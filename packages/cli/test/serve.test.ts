@@ -1,0 +1,166 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { main } from '../src/main.js'
+import { parseServeArgs, SERVE_OPTIONS } from '../src/serve.js'
+import { memoryIo, waitFor } from './helpers.js'
+
+const fixture = fileURLToPath(new URL('./fixtures/orders-handler.mjs', import.meta.url))
+
+let stop: (() => Promise<number>) | undefined
+afterEach(async () => {
+  await stop?.()
+  stop = undefined
+})
+
+/** Runs `gateproof serve …` in process until the test ends; resolves to its URL. */
+async function serve(args: string[]): Promise<string> {
+  const controller = new AbortController()
+  const io = memoryIo(controller.signal)
+  const exit = main(['serve', ...args, '--port', '0'], io)
+  stop = () => {
+    controller.abort()
+    return exit
+  }
+  const found = await Promise.race([
+    waitFor(io.out, /on (http:\/\/127\.0\.0\.1:\d+)/),
+    exit.then((code) => {
+      throw new Error(`serve exited ${code}: ${io.err()}`)
+    }),
+  ])
+  return found[1] as string
+}
+
+describe("gateproof serve --route (issue 13: 'the local gateway cannot route path parameters from the CLI')", () => {
+  it("--route 'GET /orders/{id}' fills pathParameters and resource for REST", async () => {
+    const url = await serve([`${fixture}#handler`, '--route', 'GET /orders/{id}'])
+    const response = await fetch(`${url}/orders/42`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      path: '/orders/42',
+      resource: '/orders/{id}',
+      pathParameters: { id: '42' },
+    })
+  })
+
+  it('--route is repeatable; greedy {path+} and the HTTP API routeKey are filled', async () => {
+    const url = await serve([
+      `${fixture}#handler`,
+      '--integration',
+      'http-api',
+      '--route',
+      'GET /orders/{id}',
+      '--route',
+      'ANY /files/{path+}',
+    ])
+    expect(await (await fetch(`${url}/files/a/b.txt`, { method: 'PUT' })).json()).toEqual({
+      path: '/files/a/b.txt',
+      resource: 'ANY /files/{path+}',
+      pathParameters: { path: 'a/b.txt' },
+    })
+    expect(await (await fetch(`${url}/orders/7`)).json()).toMatchObject({
+      resource: 'GET /orders/{id}',
+      pathParameters: { id: '7' },
+    })
+  })
+
+  it('with routes, a request no route matches gets the REST gateway’s 403 Missing Authentication Token (§3)', async () => {
+    const url = await serve([`${fixture}#handler`, '--route', 'GET /orders/{id}'])
+    const wrongMethod = await fetch(`${url}/orders/42`, { method: 'DELETE' })
+    expect(wrongMethod.status).toBe(403)
+    expect(wrongMethod.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException')
+    expect(await wrongMethod.json()).toEqual({ message: 'Missing Authentication Token' })
+    expect((await fetch(`${url}/nothing`)).status).toBe(403)
+  })
+
+  it('with routes, an HTTP API answers an unrouted request 404 Not Found', async () => {
+    const url = await serve([
+      `${fixture}#handler`,
+      '--integration',
+      'http-api',
+      '--route',
+      'GET /orders/{id}',
+    ])
+    const response = await fetch(`${url}/customers/1`)
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({ message: 'Not Found' })
+  })
+
+  it('without routes every path reaches the handler as its own resource', async () => {
+    const url = await serve([`${fixture}#handler`])
+    expect(await (await fetch(`${url}/anything/here`)).json()).toMatchObject({
+      resource: '/anything/here',
+      pathParameters: null,
+    })
+  })
+
+  it('answers a body object with the REST gateway’s 502 (R17), as deployed', async () => {
+    const url = await serve([`${fixture}#handler`])
+    const response = await fetch(`${url}/object`)
+    expect(response.status).toBe(502)
+    expect(await response.json()).toEqual({ message: 'Internal server error' })
+  })
+})
+
+describe('gateproof serve: options come from one table', () => {
+  it('every flag in the table appears in --help with its description', async () => {
+    const io = memoryIo()
+    expect(await main(['serve', '--help'], io)).toBe(0)
+    for (const option of SERVE_OPTIONS) {
+      expect(io.out()).toContain(`--${option.name}`)
+      expect(io.out()).toContain(option.help)
+    }
+  })
+
+  it('parses every flag into the local gateway options', () => {
+    const { target, settings } = parseServeArgs([
+      'h.mjs#run',
+      '--route',
+      '/a',
+      '--integration',
+      'alb',
+      '--port',
+      '8080',
+      '--integration-timeout-ms',
+      '100',
+      '--function-timeout-ms',
+      '200',
+      '--reserved-concurrency',
+      '3',
+      '--alb-multi-value-headers',
+      '--binary-media-type',
+      'image/png',
+    ])
+    expect(target).toBe('h.mjs#run')
+    expect(settings).toEqual({
+      integration: 'alb',
+      routes: ['ANY /a'],
+      gateway: {
+        port: 8080,
+        integrationTimeoutMs: 100,
+        functionTimeoutMs: 200,
+        reservedConcurrency: 3,
+        albMultiValueHeaders: true,
+        binaryMediaTypes: ['image/png'],
+      },
+    })
+  })
+
+  it.each([
+    [['h.mjs', '--route', 'FETCH /x'], /--route "FETCH \/x" is not/],
+    [['h.mjs', '--route', 'GET orders'], /--route "GET orders" is not/],
+    [['h.mjs', '--port', 'eighty'], /--port must be a whole number/],
+    [['h.mjs', '--integration', 'grpc'], /unknown integration "grpc"/],
+    [['h.mjs', '--port'], /argument missing/],
+    [['a.mjs', 'b.mjs'], /serve takes one <module>#<export>/],
+  ])('rejects %j as a usage error (exit 2)', async (args, message) => {
+    const io = memoryIo()
+    expect(await main(['serve', ...args], io)).toBe(2)
+    expect(io.err()).toMatch(message)
+  })
+
+  it('a module without the named export is a usage error naming the export', async () => {
+    const io = memoryIo()
+    expect(await main(['serve', `${fixture}#nope`], io)).toBe(2)
+    expect(io.err()).toContain('has no function export "nope"')
+  })
+})
