@@ -78,6 +78,44 @@ export {
 } from './request-state.js'
 export { ERROR_TYPES, errorTypeFor, isErrorStatus, isValidStatus, statusTitle } from './status.js'
 export {
+  type BodySource,
+  bodySource,
+  type DeliverOptions,
+  deliverStream,
+  type PreludeWriter,
+  type ResponseSink,
+  type StreamBody,
+} from './stream-body.js'
+export {
+  type AwsLambdaStreamingGlobal,
+  type MiddyExecutionMode,
+  rejectMiddy6StreamOption,
+  type StreamingLambdaHandler,
+  type StreamingModeOptions,
+  streamingExecutionMode,
+  streamingGlobal,
+} from './stream-mode.js'
+export {
+  checkPrelude,
+  encodePrelude,
+  type ParsedStream,
+  PRELUDE_CONTENT_TYPE,
+  PRELUDE_DELIMITER_LENGTH,
+  PRELUDE_KEYS,
+  type PreludeCheck,
+  parsePreludeStream,
+  type StreamPrelude,
+} from './stream-prelude.js'
+export {
+  createStreamState,
+  getStreamState,
+  isStreamingRequest,
+  type StreamFailure,
+  type StreamOutcome,
+  type StreamState,
+  type TruncationReason,
+} from './stream-state.js'
+export {
   createTelemetry,
   type Dimensions,
   type LogLevel,

@@ -12,6 +12,8 @@ export interface PluginHooks {
   requestEnd?: (request: RequestLike) => void | Promise<void>
   timeoutEarlyInMillis?: number
   timeoutEarlyResponse?: () => unknown
+  /** Middy's `executionMode` (e.g. core's `streamingExecutionMode()`); at most one part sets it. */
+  executionMode?: () => void
 }
 
 /** A middleware that needs plugin hooks carries them here. */
@@ -46,7 +48,17 @@ export function gateproofPlugin(
     )
   }
 
+  // One place decides how Middy runs the handler (buffered or streaming): two would silently race.
+  const modes = hooks.filter((hook) => hook.executionMode !== undefined)
+  if (modes.length > 1) {
+    throw new GateproofOptionsError(
+      '@gateproof/core',
+      'only one part may set Middy’s executionMode (streaming is chosen in one place)',
+    )
+  }
+
   const plugin: PluginHooks = {}
+  if (modes[0]) plugin.executionMode = modes[0].executionMode
   if (starts.length > 0) {
     plugin.requestStart = function gateproofRequestStart(request) {
       for (const start of starts) start(request)

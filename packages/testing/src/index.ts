@@ -37,3 +37,12 @@ export {
   type SimulateOptions,
   simulateGateway,
 } from './simulate.js'
+export {
+  HANDLER_STREAMING,
+  type InvokeStreamingOptions,
+  installStreamingGlobals,
+  invokeStreaming,
+  LocalHttpResponseStream,
+  LocalResponseStream,
+  type StreamedResponse,
+} from './streaming.js'
