@@ -22,6 +22,8 @@ export interface LimiterRequest {
   priority: Priority
   /** Epoch ms past which the request is worthless; a held slot must not outlive it. */
   deadlineAt: number
+  /** Units of a rate limit this request uses (default 1); a limiter may ignore it. */
+  cost?: number
 }
 
 /** What a quota-based policy tells the client (IETF `RateLimit` / `RateLimit-Policy`). */

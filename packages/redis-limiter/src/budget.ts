@@ -9,18 +9,119 @@ export class BudgetExceededError extends Error {
   }
 }
 
+interface Pending {
+  readonly expiresAt: number
+  settled: boolean
+  readonly reject: (error: BudgetExceededError) => void
+}
+
+export interface Budget {
+  /**
+   * Settles with the call, or rejects with `BudgetExceededError` once the budget has
+   * passed since this call was made (the moment the command is handed to the client),
+   * whichever comes first. The call itself keeps running; its late outcome is the
+   * caller's to handle.
+   */
+  run<T>(call: Promise<T>): Promise<T>
+  /** Calls still waiting (for tests: 0 means no timer is armed). */
+  readonly pending: number
+}
+
 /**
- * Settles with the call, or rejects with `BudgetExceededError` once `budgetMs` has
- * passed, whichever comes first. The timer is cleared when the call wins, so no
- * timer outlives a decision; the call itself keeps running and its late outcome is
- * the caller's to handle.
+ * One timer for every call in flight instead of one per call: calls share one budget,
+ * so they expire in the order they were sent, and a FIFO with a timer on its oldest
+ * entry is enough. No timer is armed while nothing waits, so none outlives a decision.
+ *
+ * When the timer fires, the verdict waits for `setImmediate`: a timer that fires late
+ * because the event loop was busy runs before the poll phase that would read a reply
+ * already sitting in the socket. Giving the poll phase one turn first means a busy
+ * process does not blame Redis for its own lag — the cliff where an overloaded process
+ * declared a healthy Redis dead and stopped limiting.
  */
-export function withinBudget<T>(call: Promise<T>, budgetMs: number): Promise<T> {
+export function createBudget(
+  budgetMs: number,
+  now: () => number = performance.now.bind(performance),
+): Budget {
+  const queue: Pending[] = []
+  let head = 0
+  let waiting = 0
   let timer: NodeJS.Timeout | undefined
-  const expiry = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new BudgetExceededError(budgetMs)), budgetMs)
-  })
-  return Promise.race([call, expiry]).finally(() => clearTimeout(timer))
+  let judging = false
+
+  function arm(): void {
+    while (head < queue.length && (queue[head] as Pending).settled) head += 1
+    if (head === queue.length) {
+      queue.length = 0
+      head = 0
+      return
+    }
+    if (head > 1024) {
+      queue.splice(0, head)
+      head = 0
+    }
+    const delay = Math.max(0, (queue[head] as Pending).expiresAt - now())
+    timer = setTimeout(onTimer, delay + 1)
+  }
+
+  function onTimer(): void {
+    timer = undefined
+    judging = true
+    setImmediate(judge)
+  }
+
+  function judge(): void {
+    judging = false
+    const at = now()
+    while (head < queue.length) {
+      const entry = queue[head] as Pending
+      if (!entry.settled) {
+        if (entry.expiresAt > at) break
+        entry.settled = true
+        waiting -= 1
+        entry.reject(new BudgetExceededError(budgetMs))
+      }
+      head += 1
+    }
+    arm()
+  }
+
+  function settle(entry: Pending): void {
+    if (entry.settled) return
+    entry.settled = true
+    waiting -= 1
+    if (waiting === 0 && timer !== undefined) {
+      clearTimeout(timer)
+      timer = undefined
+      queue.length = 0
+      head = 0
+    }
+  }
+
+  return {
+    get pending() {
+      return waiting
+    },
+    run<T>(call: Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const entry: Pending = { expiresAt: now() + budgetMs, settled: false, reject }
+        queue.push(entry)
+        waiting += 1
+        if (timer === undefined && !judging) arm()
+        call.then(
+          (value) => {
+            if (entry.settled) return
+            settle(entry)
+            resolve(value)
+          },
+          (error: unknown) => {
+            if (entry.settled) return
+            settle(entry)
+            reject(error)
+          },
+        )
+      })
+    },
+  }
 }
 
 /** Runs a client call so that a synchronous throw becomes a rejection. */

@@ -5,6 +5,7 @@ export { type LimiterKeys, limiterKeys } from './keys.js'
 export type {
   ConcurrencyOptions,
   FailureMode,
+  LimitRules,
   RateOptions,
   RedisLimiterClient,
   RedisLimiterOptions,

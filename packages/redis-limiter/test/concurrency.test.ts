@@ -34,29 +34,37 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
       concurrency: { limit: 2, retryAfterMs: 5000 },
     })
     admitted(await limiter.acquire(request('critical', 3000)))
+    const sentAt = Date.now()
     admitted(await limiter.acquire(request('critical', 400)))
     const refused = await limiter.acquire(request())
+    const elapsed = Date.now() - sentAt
     if (refused.admitted) throw new Error('expected a refusal')
-    expect(refused.retryAfterMs).toBeGreaterThan(300)
+    // Exactly what is left of the 400 ms lease: no threshold on how fast this machine is.
     expect(refused.retryAfterMs).toBeLessThanOrEqual(400)
+    expect(refused.retryAfterMs).toBeGreaterThanOrEqual(400 - elapsed - 2)
   })
 
   it('frees the slot on release', async () => {
     const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 1 } })
     const first = admitted(await limiter.acquire(request()))
     expect((await limiter.acquire(request())).admitted).toBe(false)
-    await first.release()
+    first.release()
     expect((await limiter.acquire(request())).admitted).toBe(true)
   })
 
-  it('releases once however often release is called (one ZREM, one freed slot)', async () => {
+  it('R14 releases once however often release is called (one ZREM, sent at once, one freed slot)', async () => {
     const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 2 } })
     const first = admitted(await limiter.acquire(request()))
     admitted(await limiter.acquire(request()))
     await redis.server.admin.config('RESETSTAT')
-    const releases = [first.release(), first.release(), first.release()]
-    expect(releases[1]).toBe(releases[0])
-    await Promise.all(releases)
+    // Never a promise to wait for: the response does not wait on the release.
+    expect([first.release(), first.release(), first.release()]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ])
+    // Commands on one connection run in order: the ZREM is done once PING answers.
+    await redis.client.ping()
     expect((await commandCalls(redis.server.admin)).zrem).toBe(1)
     expect((await limiter.acquire(request())).admitted).toBe(true)
     expect((await limiter.acquire(request())).admitted).toBe(false)
@@ -66,12 +74,22 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
     const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 1 } })
     admitted(await limiter.acquire(request('critical', 200)))
     expect((await limiter.acquire(request())).admitted).toBe(false)
-    await sleep(260)
+    // The lease key expires with its only lease, at the request's deadline on Redis time.
+    while ((await redis.client.exists('{gateproof:orders}:leases')) === 1) await sleep(10)
     expect((await limiter.acquire(request())).admitted).toBe(true)
   })
 
-  it('refuses sheddable traffic at 80 % of the limit and normal at 95 %, keeping the rest for critical', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 20 } })
+  it('R14 a limit of 3 admits 3 normal requests; sheddable gets 80 %, critical the reserve on top', async () => {
+    const three = redisLimiter({ client: redis.client, concurrency: { limit: 3 } })
+    const normal = []
+    for (let i = 0; i < 4; i += 1) normal.push((await three.acquire(request('normal'))).admitted)
+    expect(normal).toEqual([true, true, true, false])
+    await redis.server.admin.flushall()
+    const limiter = redisLimiter({
+      client: redis.client,
+      concurrency: { limit: 20 },
+      criticalReserve: 0.1,
+    })
     const take = async (priority: Priority, times: number) => {
       const decisions: boolean[] = []
       for (let i = 0; i < times; i += 1) {
@@ -80,21 +98,24 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
       return decisions
     }
     expect(await take('sheddable', 17)).toEqual([...Array(16).fill(true), false])
-    expect(await take('normal', 4)).toEqual([true, true, true, false])
-    expect(await take('critical', 2)).toEqual([true, false])
+    expect(await take('normal', 5)).toEqual([true, true, true, true, false])
+    expect(await take('critical', 3)).toEqual([true, true, false])
   })
 
   it('writes {prefix:key}:leases scored by expiry and expiring with its last lease', async () => {
     const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 5 }, prefix: 'app' })
     admitted(await limiter.acquire(request('critical', 300)))
     admitted(await limiter.acquire(request('critical', 600)))
-    expect(await redis.client.keys('*')).toEqual(['{app:orders}:leases'])
+    expect((await redis.client.keys('*')).sort()).toEqual([
+      '{app:orders}:leases',
+      '{app:orders}:processes',
+    ])
     expect(await redis.client.zcard('{app:orders}:leases')).toBe(2)
     const ttl = await redis.client.pttl('{app:orders}:leases')
-    expect(ttl).toBeGreaterThan(500)
+    expect(ttl).toBeGreaterThan(0)
     expect(ttl).toBeLessThanOrEqual(600)
-    await sleep(ttl + 20)
-    expect(await redis.client.exists('{app:orders}:leases')).toBe(0)
+    while ((await redis.client.exists('{app:orders}:leases')) === 1) await sleep(10)
+    expect(await redis.client.zcard('{app:orders}:leases')).toBe(0)
   })
 
   it('caps a lease without a finite deadline at maxLeaseMs', async () => {
@@ -104,7 +125,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
     })
     admitted(await limiter.acquire({ key: 'orders', priority: 'critical', deadlineAt: Infinity }))
     const ttl = await redis.client.pttl('{gateproof:orders}:leases')
-    expect(ttl).toBeGreaterThan(150)
+    expect(ttl).toBeGreaterThan(0)
     expect(ttl).toBeLessThanOrEqual(250)
   })
 
@@ -125,7 +146,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
       admitted: false,
       reason: 'concurrency',
     })
-    await first.release()
+    first.release()
     expect(admitted(await limiter.acquire(request())).quota).toEqual({
       limit: 3,
       remaining: 1,

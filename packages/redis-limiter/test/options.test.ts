@@ -53,22 +53,58 @@ describe('redisLimiter options', () => {
     ],
     [{ concurrency: {} }, 'option "concurrency.limit" is required'],
     [
-      { shares: { sheddable: 0 } },
-      'option "shares.sheddable" must be a number above 0 and at most 1',
+      { shares: { sheddable: 0.5 } },
+      'option "shares" was replaced: normal traffic now gets the whole limit; use "criticalReserve"',
     ],
-    [{ shares: { urgent: 1 } }, 'unknown option "urgent"'],
-    [
-      { shares: { normal: 0.5, sheddable: 0.7 } },
-      'option "shares" must keep critical ≥ normal ≥ sheddable, got {"critical":1,"normal":0.5,"sheddable":0.7}',
-    ],
+    [{ sheddableShare: 0 }, 'option "sheddableShare" must be a number from 0.01 to 1, got 0'],
+    [{ criticalReserve: -1 }, 'option "criticalReserve" must be a number from 0 to 10, got -1'],
     [{ prefix: 'a{b}' }, 'option "prefix" must be a non-empty string without "{" or "}"'],
-    [{ failure: 'ignore' }, 'option "failure" must be "open", "closed" or { fallback: Limiter }'],
+    [
+      { failure: 'ignore' },
+      'option "failure" must be "local", "open", "closed" or { fallback: Limiter }',
+    ],
     [
       { failure: { fallback: {} } },
-      'option "failure" must be "open", "closed" or { fallback: Limiter }',
+      'option "failure" must be "local", "open", "closed" or { fallback: Limiter }',
     ],
-    [{ breaker: { failures: 0 } }, 'option "breaker.failures" must be an integer ≥ 1, got 0'],
-    [{ breaker: { coolDownMs: -1 } }, 'option "breaker.coolDownMs" must be a number ≥ 0, got -1'],
+    [
+      { breaker: { failures: 3 } },
+      'option "breaker.failures" was replaced by "breaker.failureRatio" and "breaker.minCalls"',
+    ],
+    [
+      { breaker: { failureRatio: 0 } },
+      'option "breaker.failureRatio" must be a number from 0.01 to 1, got 0',
+    ],
+    [{ breaker: { minCalls: 0 } }, 'option "breaker.minCalls" must be an integer ≥ 1, got 0'],
+    [
+      { breaker: { coolDownMs: -1 } },
+      'option "breaker.coolDownMs" must be a number from 0 to 3600000, got -1',
+    ],
+    [
+      { breaker: { probes: 0 } },
+      'option "breaker.probes" must be an integer from 1 to 1000, got 0',
+    ],
+    [{ rate: [] }, 'option "rate" must hold 1 to 8 rate rules'],
+    [
+      { rate: [{ perSecond: 1 }, { perSecond: 0 }] },
+      'option "rate[1].perSecond" must be a number from 0.001 to 1000000, got 0',
+    ],
+    [{ rate: { perSecond: 1, shadow: 'yes' } }, 'option "rate.shadow" must be a boolean'],
+    [
+      { overrides: { vip: {} } },
+      'set "overrides["vip"].rate", "overrides["vip"].concurrency" or both',
+    ],
+    [
+      { overrides: { vip: { concurrency: { limit: -1 } } } },
+      'option "overrides["vip"].concurrency.limit" must be an integer from 1 to 1000000, got -1',
+    ],
+    [{ maxWaitMs: -1 }, 'option "maxWaitMs" must be a number from 0 to 60000, got -1'],
+    [{ nearLimit: 2 }, 'option "nearLimit" must be a number from 0 to 1, got 2'],
+    [{ blockedCache: 'no' }, 'option "blockedCache" must be a boolean'],
+    [
+      { processWindowMs: 10 },
+      'option "processWindowMs" must be a number from 1000 to 3600000, got 10',
+    ],
   ])('refuses %j when built', (options, message) => {
     expect(build(options)).toThrow(GateproofOptionsError)
     expect(build(options)).toThrow(message)

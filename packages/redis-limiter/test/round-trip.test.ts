@@ -63,11 +63,12 @@ describe('hash tags', () => {
     return close > open + 1 ? key.slice(open + 1, close) : key
   }
 
-  it('gives both keys of a decision the same hash tag, whatever the key contains', () => {
+  it('gives every key of a decision the same hash tag, whatever the key contains', () => {
     fc.assert(
       fc.property(fc.string(), (key) => {
         const keys = limiterKeys('gateproof', key)
-        expect(hashTag(keys.rate)).toBe(hashTag(keys.leases))
+        const tags = [...keys.rates, keys.leases, keys.processes].map(hashTag)
+        expect(new Set(tags).size).toBe(1)
       }),
     )
   })
@@ -86,16 +87,18 @@ describeWithRedis('Redis Cluster', () => {
     cluster.disconnect()
   })
 
-  it('hashes both keys of any decision to one slot (CLUSTER KEYSLOT)', async () => {
+  it('hashes every key of any decision to one slot (CLUSTER KEYSLOT)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string(), async (key) => {
-        const keys = limiterKeys('gateproof', key)
-        const [rate, leases] = await Promise.all(
-          [keys.rate, keys.leases].map((name) =>
-            redis.server.admin.call('CLUSTER', 'KEYSLOT', name),
+        const keys = limiterKeys('gateproof', key, 2)
+        const slots = new Set(
+          await Promise.all(
+            [...keys.rates, keys.leases, keys.processes].map((name) =>
+              redis.server.admin.call('CLUSTER', 'KEYSLOT', name),
+            ),
           ),
         )
-        expect(rate).toBe(leases)
+        expect(slots.size).toBe(1)
       }),
       { numRuns: 200 },
     )

@@ -49,6 +49,10 @@ export interface RedisServer {
   readonly admin: Redis
   /** SIGKILL: the server vanishes mid-conversation, as in a crash or failover. */
   kill(): Promise<void>
+  /** SIGSTOP: the process freezes with its connections open, as in a long GC pause or a stalled host. */
+  pause(): void
+  /** SIGCONT after `pause()`. */
+  resume(): void
   /** Starts the server again on the same port, empty. */
   restart(): Promise<void>
   stop(): Promise<void>
@@ -66,6 +70,9 @@ function spawnRedis(port: number, extraArgs: readonly string[]): ChildProcess {
       '',
       '--appendonly',
       'no',
+      // DEBUG SLEEP makes a slow server on demand (the fault tests).
+      '--enable-debug-command',
+      'yes',
       ...extraArgs,
     ],
     { stdio: 'ignore' },
@@ -124,6 +131,7 @@ export async function startRedis({ cluster = false }: StartOptions = {}): Promis
   const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
     const exited = once(child, 'exit')
+    child.kill('SIGCONT')
     child.kill('SIGKILL')
     await exited
   }
@@ -132,6 +140,12 @@ export async function startRedis({ cluster = false }: StartOptions = {}): Promis
     client,
     admin,
     kill,
+    pause: () => {
+      child.kill('SIGSTOP')
+    },
+    resume: () => {
+      child.kill('SIGCONT')
+    },
     async restart() {
       await kill()
       child = spawnRedis(port, extraArgs)
