@@ -17,11 +17,17 @@ export function parseTarget(target: string): { modulePath: string; exportName: s
 }
 
 /** Imports an ESM or CommonJS module, `.mjs`/`.js`/`.cjs`/`.ts`, relative to `cwd`. */
-export async function importModule(modulePath: string, cwd: string): Promise<unknown> {
+export async function importModule(
+  modulePath: string,
+  cwd: string,
+  query?: string,
+): Promise<unknown> {
   const file = resolve(cwd, modulePath)
   if (!existsSync(file)) throw new UsageError(`cannot find the module ${modulePath} (${file})`)
   if (isTypeScript(file)) enableTypeScript()
-  return import(pathToFileURL(file).href)
+  const url = pathToFileURL(file)
+  if (query) url.search = query
+  return import(url.href)
 }
 
 /** The handler function `target` names. */

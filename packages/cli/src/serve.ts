@@ -15,12 +15,16 @@ import {
 import { type Command, type CommandIo, EXIT_OK, UsageError } from './command.js'
 import { FRONT_DOOR, INTEGRATION_NAMES, parseIntegration } from './integrations.js'
 import { loadHandler } from './load-handler.js'
+import { templateHandlers } from './template-handlers.js'
+import { loadTemplate } from './template-source.js'
 
 /** What the flags of `serve` configure: the local gateway's options plus where the handler comes from. */
 export interface ServeSettings {
   integration?: Integration
-  /** `METHOD /path/{param}` entries, from `--route` (and from the template when later added). */
+  /** `METHOD /path/{param}` entries from `--route`. */
   routes: string[]
+  /** SAM/CloudFormation template or CDK app whose routes and functions are served. */
+  template?: string
   /** The local gateway's options that flags set directly. */
   gateway: Partial<Omit<LocalGatewayOptions, 'handler' | 'integration' | 'routes'>>
 }
@@ -57,6 +61,15 @@ export const SERVE_OPTIONS: ServeOption[] = [
     value: "'<METHOD> <path>'",
     help: "a route of the API, e.g. 'GET /orders/{id}' or 'ANY /files/{path+}': fills pathParameters",
     apply: (value, s) => s.routes.push(...(value as string[]).map(parseRoute)),
+  },
+  {
+    name: 'template',
+    type: 'string',
+    value: '<file>',
+    help: 'serve the routes and functions of a SAM/CloudFormation template, cdk.out, or CDK app (cdk.json)',
+    apply: (value, s) => {
+      s.template = text(value)
+    },
   },
   {
     name: 'integration',
@@ -134,18 +147,22 @@ export const SERVE_OPTIONS: ServeOption[] = [
 
 export const SERVE_HELP: CommandHelp = {
   name: 'serve',
-  synopsis: '<module>#<export> [options]',
+  synopsis: '[<module>#<export>] [--template <file>] [options]',
   description: [
     'Serves a Lambda handler on loopback as its front door would: events of that front door, a',
     'counting-down context, the integration timeout, and the client’s view of every outcome',
     "(a malformed response is the gateway's 502, as deployed). With routes, a request no route",
     'matches gets the gateway’s own answer (REST 403, HTTP API 404). Ctrl-C or SIGTERM stops it.',
-    '<export> defaults to "handler"; modules may be .mjs, .js, .cjs or .ts.',
+    '<export> defaults to "handler"; modules may be .mjs, .js, .cjs or .ts. With --template the',
+    'routes and the function behind each come from the template; a <module>#<export> given too',
+    'serves every route.',
   ].join('\n'),
   options: SERVE_OPTIONS,
   examples: [
     "gateproof serve ./dist/handler.js#handler --route 'GET /orders/{id}' --port 3000",
     'gateproof serve src/handler.ts --integration http-api --reserved-concurrency 5',
+    'gateproof serve --template examples/rest-api/template.yaml',
+    'gateproof serve --template cdk.json --port 0',
   ],
 }
 
@@ -197,25 +214,82 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(helpText(SERVE_HELP))
     return EXIT_OK
   }
-  if (!target) throw new UsageError('serve needs <module>#<export>')
-  const handler: AnyHandler = await loadHandler(target, io.cwd)
-  const integration = settings.integration ?? 'rest'
-  const gateway = await startLocalGateway({
-    ...settings.gateway,
-    handler,
-    integration,
+  if (!target && !settings.template) {
+    throw new UsageError('serve needs <module>#<export> or --template <file>')
+  }
+  const served = settings.template
+    ? await fromTemplate(settings, target, io)
+    : await fromTarget(settings, target as string, io)
+  try {
+    const integration = served.integration
+    const gateway = await startLocalGateway({
+      ...settings.gateway,
+      handler: served.handler,
+      integration,
+      routes: served.routes,
+      onlyRoutes: served.routes.length > 0,
+      onExchange: logExchange(io),
+    })
+    io.stdout.write(
+      `gateproof: ${FRONT_DOOR[integration]} front door for ${served.what} on ${gateway.url}\n`,
+    )
+    for (const line of served.describe) io.stdout.write(`  ${line}\n`)
+    const reason = await stopRequested(io)
+    await gateway.close()
+    io.stdout.write(`gateproof: stopped (${reason})\n`)
+    return EXIT_OK
+  } finally {
+    served.dispose()
+  }
+}
+
+interface Served {
+  what: string
+  integration: Integration
+  handler: AnyHandler
+  routes: string[]
+  describe: string[]
+  dispose(): void
+}
+
+async function fromTarget(settings: ServeSettings, target: string, io: CommandIo): Promise<Served> {
+  return {
+    what: target,
+    integration: settings.integration ?? 'rest',
+    handler: await loadHandler(target, io.cwd),
     routes: settings.routes,
-    onlyRoutes: settings.routes.length > 0,
-    onExchange: logExchange(io),
-  })
-  io.stdout.write(
-    `gateproof: ${FRONT_DOOR[integration]} front door for ${target} on ${gateway.url}\n`,
-  )
-  for (const route of settings.routes) io.stdout.write(`  ${route}\n`)
-  const reason = await stopRequested(io)
-  await gateway.close()
-  io.stdout.write(`gateproof: stopped (${reason})\n`)
-  return EXIT_OK
+    describe: settings.routes,
+    dispose: () => undefined,
+  }
+}
+
+async function fromTemplate(
+  settings: ServeSettings,
+  target: string | undefined,
+  io: CommandIo,
+): Promise<Served> {
+  const template = await loadTemplate(settings.template as string, io.cwd)
+  try {
+    const app = await templateHandlers(template.app, {
+      ...(settings.integration ? { integration: settings.integration } : {}),
+      ...(target ? { target } : {}),
+      cwd: io.cwd,
+    })
+    return {
+      what: template.source,
+      integration: app.integration,
+      handler: app.handler,
+      routes: app.routes.map((route) => `${route.method} ${route.path}`),
+      describe: app.describe,
+      dispose: () => {
+        app.dispose()
+        template.dispose()
+      },
+    }
+  } catch (error) {
+    template.dispose()
+    throw error
+  }
 }
 
 export const serveCommand: Command = {

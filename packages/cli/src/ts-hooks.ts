@@ -21,7 +21,8 @@ export async function resolve(
   try {
     return await nextResolve(specifier, context)
   } catch (error) {
-    const fromTs = context.parentURL !== undefined && TS_FILE.test(context.parentURL)
+    const parent = context.parentURL
+    const fromTs = parent?.startsWith('file:') === true && TS_FILE.test(new URL(parent).pathname)
     const relative = specifier.startsWith('.') || specifier.startsWith('/')
     if (!fromTs || !relative || !JS_SPECIFIER.test(specifier)) throw error
     return nextResolve(specifier.replace(JS_SPECIFIER, '.$1ts'), context)

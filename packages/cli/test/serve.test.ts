@@ -101,6 +101,72 @@ describe("gateproof serve --route (issue 13: 'the local gateway cannot route pat
   })
 })
 
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
+
+describe('gateproof serve --template (issue 13: routes and functions from the template)', () => {
+  it('serves each CloudFormation REST route with the function behind it, path parameters filled', async () => {
+    const url = await serve([
+      '--template',
+      `${fixtures}cloudformation.yaml`,
+      '--integration',
+      'rest',
+    ])
+    expect(await (await fetch(`${url}/orders/42`)).json()).toEqual({
+      path: '/orders/42',
+      resource: '/orders/{id}',
+      pathParameters: { id: '42' },
+    })
+    // POST /orders is the inline (Code.ZipFile) function, run as Lambda runs it: CommonJS index.js.
+    const inline = await fetch(`${url}/orders`, { method: 'POST' })
+    expect(inline.status).toBe(200)
+    expect(await inline.text()).toBe('null')
+    expect((await fetch(`${url}/orders`)).status).toBe(403)
+  })
+
+  it('picks the HTTP API (payload 1.0) routes of the same template with --integration http-api-v1', async () => {
+    const url = await serve([
+      '--template',
+      `${fixtures}cloudformation.yaml`,
+      '--integration',
+      'http-api-v1',
+    ])
+    expect(await (await fetch(`${url}/items/9`)).json()).toEqual({ id: '9' })
+    expect((await fetch(`${url}/orders/42`)).status).toBe(404)
+  })
+
+  it('a template with REST and HTTP API routes needs --integration: usage error, exit 2', async () => {
+    const io = memoryIo()
+    expect(
+      await main(['serve', '--template', `${fixtures}cloudformation.yaml`, '--port', '0'], io),
+    ).toBe(2)
+    expect(io.err()).toContain('pick one with --integration')
+  })
+
+  it('SAM HttpApi: a specific route wins over the $default catch-all', async () => {
+    const url = await serve(['--template', `${fixtures}sam-http-api.yaml`])
+    expect(await (await fetch(`${url}/orders/7`)).json()).toMatchObject({
+      resource: 'GET /orders/{id}',
+      pathParameters: { id: '7' },
+    })
+    const fallback = await fetch(`${url}/anything/else`)
+    expect(fallback.status).toBe(404)
+    expect(await fallback.text()).toBe('no such thing')
+  })
+
+  it('<module>#<export> given with --template serves every template route with that handler', async () => {
+    const url = await serve([
+      `${fixture}#handler`,
+      '--template',
+      fileURLToPath(new URL('../../../examples/rest-api/template.yaml', import.meta.url)),
+    ])
+    expect(await (await fetch(`${url}/orders/42`)).json()).toEqual({
+      path: '/orders/42',
+      resource: '/orders/{id}',
+      pathParameters: { id: '42' },
+    })
+  })
+})
+
 describe('gateproof serve: options come from one table', () => {
   it('every flag in the table appears in --help with its description', async () => {
     const io = memoryIo()

@@ -251,6 +251,9 @@ function toEvent(
   const hasQuery = Object.keys(query).length > 0
   const requestId = randomUUID()
   const route = matchRoute(options.routes ?? [], url.pathname, method)
+  // A route without parameters gives no pathParameters, as API Gateway's events have none.
+  const pathParameters =
+    route && Object.keys(route.pathParameters).length > 0 ? route.pathParameters : undefined
   switch (options.integration) {
     case 'rest':
     case 'http-v1': {
@@ -264,7 +267,7 @@ function toEvent(
           multiValueHeaders,
           queryStringParameters: hasQuery ? query : null,
           multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-          pathParameters: route?.pathParameters ?? null,
+          pathParameters: pathParameters ?? null,
           body,
           isBase64Encoded: !isText,
           requestContext: {
@@ -295,7 +298,7 @@ function toEvent(
           headers: { ...lower, host: base.headers.host ?? lower.host ?? '' },
           cookies: lower.cookie ? lower.cookie.split(/;\s*/) : undefined,
           queryStringParameters: hasQuery ? query : undefined,
-          pathParameters: options.integration === 'http-v2' ? route?.pathParameters : undefined,
+          pathParameters: options.integration === 'http-v2' ? pathParameters : undefined,
           body: body ?? undefined,
           isBase64Encoded: !isText,
           requestContext: {

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import type { Integration } from '@gateproof/core'
+import type { AnyHandler } from '@gateproof/testing'
+import { UsageError } from './command.js'
+import { FRONT_DOOR } from './integrations.js'
+import { loadHandler } from './load-handler.js'
+import type { TemplateApp, TemplateFunction, TemplateRoute } from './template.js'
+
+export interface TemplateHandlers {
+  integration: Integration
+  routes: TemplateRoute[]
+  /** Invokes the function behind the route the event was routed to. */
+  handler: AnyHandler
+  /** `GET /orders/{id} → GetOrderFunction (src/handler.ts#handler)`, one per route. */
+  describe: string[]
+  dispose(): void
+}
+
+/** The key a routed event carries: HTTP API's `routeKey`, else the method and the resource. */
+function eventRouteKeys(event: Record<string, unknown>): string[] {
+  if (typeof event.routeKey === 'string' && event.routeKey !== '$default') return [event.routeKey]
+  const resource = String(event.resource ?? '')
+  return [`${String(event.httpMethod ?? '').toUpperCase()} ${resource}`, `ANY ${resource}`]
+}
+
+/**
+ * Picks the template's routes for one front door and loads the function behind each (or `target`
+ * for all of them); the handler dispatches each routed event to its route's function.
+ */
+export async function templateHandlers(
+  app: TemplateApp,
+  options: { integration?: Integration; target?: string; cwd: string },
+): Promise<TemplateHandlers> {
+  const kinds = [...new Set(app.routes.map((route) => route.integration))]
+  if (kinds.length === 0) {
+    throw new Error(
+      'found no API routes (SAM Api/HttpApi events, AWS::ApiGateway::Method with AWS_PROXY, AWS::ApiGatewayV2::Route)',
+    )
+  }
+  const integration = options.integration ?? kinds[0]
+  if (options.integration === undefined && kinds.length > 1) {
+    throw new UsageError(
+      `the template has routes for ${kinds.map((k) => FRONT_DOOR[k]).join(' and ')}: pick one with --integration`,
+    )
+  }
+  // The local gateway takes the first match; API Gateway the most specific: greedy routes go last.
+  const greedy = (route: TemplateRoute) => (route.path.includes('+}') ? 1 : 0)
+  const routes = app.routes
+    .filter((route) => route.integration === integration)
+    .sort((a, b) => greedy(a) - greedy(b))
+  if (routes.length === 0 || integration === undefined) {
+    throw new UsageError(`the template has no ${FRONT_DOOR[integration ?? 'rest']} routes`)
+  }
+
+  const inlineDir: { path?: string } = {}
+  const dispose = () => {
+    if (inlineDir.path) rmSync(inlineDir.path, { recursive: true, force: true })
+  }
+  const loaded = new Map<string, { handler: AnyHandler; label: string }>()
+  async function load(fn: TemplateFunction): Promise<{ handler: AnyHandler; label: string }> {
+    const cached = loaded.get(fn.id)
+    if (cached) return cached
+    let target = fn.target
+    if (fn.inline) {
+      // Lambda runs inline Node.js code as a CommonJS file named by the handler (`index.handler`).
+      inlineDir.path ??= mkdtempSync(join(tmpdir(), 'gateproof-inline-'))
+      const dot = fn.inline.handler.lastIndexOf('.')
+      const file = join(inlineDir.path, `${fn.inline.handler.slice(0, dot)}.cjs`)
+      writeFileSync(file, fn.inline.code)
+      target = `${file}#${fn.inline.handler.slice(dot + 1)}`
+    }
+    if (!target) {
+      const looked = fn.searched.length
+        ? ` (looked for ${fn.searched.map((f) => relative(options.cwd, f)).join(', ')})`
+        : ''
+      throw new UsageError(`cannot find the code of ${fn.id}${looked}: pass <module>#<export>`)
+    }
+    const entry = {
+      handler: await loadHandler(target, options.cwd),
+      label: `${fn.id} (${fn.inline ? 'inline code' : relative(options.cwd, target)})`,
+    }
+    loaded.set(fn.id, entry)
+    return entry
+  }
+
+  const byRoute = new Map<string, AnyHandler>()
+  const describe: string[] = []
+  try {
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`
+      let entry: { handler: AnyHandler; label: string }
+      if (options.target) {
+        entry = { handler: await loadHandler(options.target, options.cwd), label: options.target }
+      } else {
+        const fn = route.functionId === undefined ? undefined : app.functions[route.functionId]
+        if (!fn)
+          throw new UsageError(
+            `the template does not say which function serves ${key}: pass <module>#<export>`,
+          )
+        entry = await load(fn)
+      }
+      byRoute.set(key, entry.handler)
+      describe.push(`${key} → ${entry.label}`)
+    }
+  } catch (error) {
+    dispose()
+    throw error
+  }
+
+  const handler: AnyHandler = (event, context) => {
+    const keys = eventRouteKeys(event as Record<string, unknown>)
+    const target = keys.map((key) => byRoute.get(key)).find((h) => h !== undefined)
+    if (!target) throw new Error(`no function for ${keys[0]}`)
+    return target(event, context)
+  }
+  return { integration, routes, handler, describe, dispose }
+}

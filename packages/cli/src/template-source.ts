@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, extname, join, resolve } from 'node:path'
+import { parseTemplate } from './cfn-yaml.js'
+import { UsageError } from './command.js'
+import { importModule } from './load-handler.js'
+import { readTemplateApp, type TemplateApp } from './template.js'
+
+export interface LoadedTemplate {
+  app: TemplateApp
+  /** What was read: the template file, or the CDK app that was synthesized. */
+  source: string
+  /** Removes a synthesized cloud assembly; call when done with the app's code. */
+  dispose(): void
+}
+
+const CDK_ENTRY = /\.(ts|mts|js|mjs|cjs)$/
+let synthesisCount = 0
+
+/**
+ * Reads a template for its routes and functions: SAM or CloudFormation YAML (short-form tags) or
+ * JSON, a CDK cloud assembly directory (`cdk.out`), or a CDK app — `cdk.json`, its directory, or the
+ * app's entry file — which is synthesized first, TypeScript included.
+ */
+export async function loadTemplate(path: string, cwd: string): Promise<LoadedTemplate> {
+  const file = resolve(cwd, path)
+  if (!existsSync(file)) throw new UsageError(`cannot find the template ${path} (${file})`)
+  if (statSync(file).isDirectory()) {
+    if (existsSync(join(file, 'cdk.json')))
+      return synthesize(cdkEntry(join(file, 'cdk.json')), path)
+    if (existsSync(join(file, 'manifest.json'))) return fromAssembly(file, path, () => undefined)
+    for (const name of ['template.yaml', 'template.yml', 'template.json']) {
+      if (existsSync(join(file, name))) return loadTemplate(join(file, name), cwd)
+    }
+    throw new UsageError(`${path} is a directory without cdk.json, manifest.json or template.yaml`)
+  }
+  if (basename(file) === 'cdk.json') return synthesize(cdkEntry(file), path)
+  if (CDK_ENTRY.test(file)) return synthesize(file, path)
+  let template: unknown
+  try {
+    const text = readFileSync(file, 'utf8')
+    template = extname(file) === '.json' ? JSON.parse(text) : parseTemplate(text)
+  } catch (error) {
+    throw new Error(`cannot parse ${path}: ${(error as Error).message}`)
+  }
+  return { app: readTemplateApp(template, dirname(file)), source: path, dispose: () => undefined }
+}
+
+/** The app's entry file from `cdk.json`'s `app` command (`npx tsx src/app.ts`, `node bin/app.js`). */
+function cdkEntry(cdkJson: string): string {
+  const { app } = JSON.parse(readFileSync(cdkJson, 'utf8')) as { app?: unknown }
+  const entry =
+    typeof app === 'string' ? app.split(/\s+/).find((token) => CDK_ENTRY.test(token)) : undefined
+  if (!entry) {
+    throw new UsageError(
+      `cannot tell the app's entry file from ${cdkJson} ("app": ${JSON.stringify(app)}): run cdk synth and pass cdk.out`,
+    )
+  }
+  return resolve(dirname(cdkJson), entry)
+}
+
+/** Runs a CDK app in this process with `CDK_OUTDIR` pointing at a fresh directory. */
+async function synthesize(entry: string, source: string): Promise<LoadedTemplate> {
+  const outdir = mkdtempSync(join(tmpdir(), 'gateproof-cdk-'))
+  const dispose = () => rmSync(outdir, { recursive: true, force: true })
+  const previous = process.env.CDK_OUTDIR
+  process.env.CDK_OUTDIR = outdir
+  try {
+    // A fresh module instance per synthesis: the app's `app.synth()` runs on import.
+    synthesisCount += 1
+    await importModule(`${entry}`, dirname(entry), `synth=${synthesisCount}`)
+  } catch (error) {
+    dispose()
+    throw new Error(`synthesizing the CDK app ${source} failed: ${(error as Error).message}`)
+  } finally {
+    if (previous === undefined) delete process.env.CDK_OUTDIR
+    else process.env.CDK_OUTDIR = previous
+  }
+  return fromAssembly(outdir, source, dispose)
+}
+
+/** Every stack template of a cloud assembly, read as one app. */
+function fromAssembly(dir: string, source: string, dispose: () => void): LoadedTemplate {
+  const templates = readdirSync(dir).filter((name) => name.endsWith('.template.json'))
+  if (templates.length === 0) {
+    dispose()
+    throw new Error(`${source} produced no stack template (*.template.json)`)
+  }
+  const app: TemplateApp = { routes: [], functions: {} }
+  for (const name of templates) {
+    const stack = readTemplateApp(JSON.parse(readFileSync(join(dir, name), 'utf8')), dir)
+    app.routes.push(...stack.routes)
+    Object.assign(app.functions, stack.functions)
+  }
+  return { app, source, dispose }
+}

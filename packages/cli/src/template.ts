@@ -1,0 +1,241 @@
+import { existsSync } from 'node:fs'
+import { basename, extname, join, resolve } from 'node:path'
+import type { Integration } from '@gateproof/core'
+
+/** One route of an API in a template, and the function behind it. */
+export interface TemplateRoute {
+  /** Upper-case method, `ANY` for any. */
+  method: string
+  /** Resource template: `/orders/{id}`. */
+  path: string
+  integration: Integration
+  /** Logical id of the function behind the route, when the template says which. */
+  functionId: string | undefined
+}
+
+/** Where a function's code is, as far as the template tells. */
+export interface TemplateFunction {
+  id: string
+  /** `file#export` of code on disk, when found. */
+  target?: string
+  /** Inline code (`InlineCode`, `Code.ZipFile`) and its handler (`index.handler`). */
+  inline?: { code: string; handler: string }
+  /** Where the code was looked for, to say so when it was not found. */
+  searched: string[]
+}
+
+export interface TemplateApp {
+  routes: TemplateRoute[]
+  functions: Record<string, TemplateFunction>
+}
+
+type Json = Record<string, unknown>
+interface Resource {
+  Type?: unknown
+  Properties?: Json
+  Metadata?: Json
+}
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+const FUNCTION_TYPES = ['AWS::Serverless::Function', 'AWS::Lambda::Function']
+
+/** Logical ids an intrinsic refers to: `Ref`, `Fn::GetAtt`, and `${Id}`/`${Id.Arn}` in `Fn::Sub`. */
+function references(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return [...value.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z]+)?\}/g)].map((m) => m[1] as string)
+  }
+  if (Array.isArray(value)) return value.flatMap(references)
+  if (!isObject(value)) return []
+  const ids: string[] = []
+  if (typeof value.Ref === 'string') ids.push(value.Ref)
+  const getAtt = value['Fn::GetAtt']
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') ids.push(getAtt[0])
+  for (const [key, inner] of Object.entries(value))
+    if (key !== 'Ref') ids.push(...references(inner))
+  return ids
+}
+
+/**
+ * Reads the routes and functions of the APIs in a SAM or CloudFormation template (a CDK app's
+ * synthesized template is CloudFormation): SAM `Api`/`HttpApi` events of `AWS::Serverless::Function`,
+ * `AWS::ApiGateway::Method` on `AWS::ApiGateway::Resource` paths, and `AWS::ApiGatewayV2::Route`.
+ * `baseDir` is where the template's relative code paths start.
+ */
+export function readTemplateApp(template: unknown, baseDir: string): TemplateApp {
+  if (!isObject(template) || !isObject(template.Resources)) {
+    throw new Error('not a SAM/CloudFormation template: no Resources section')
+  }
+  const resources = template.Resources as Record<string, Resource>
+  const globals =
+    isObject(template.Globals) && isObject(template.Globals.Function)
+      ? template.Globals.Function
+      : {}
+  const typeOf = (id: string) => str(resources[id]?.Type)
+  const functionIn = (value: unknown) =>
+    references(value).find((id) => FUNCTION_TYPES.includes(typeOf(id) ?? ''))
+
+  const routes: TemplateRoute[] = []
+  const functions: Record<string, TemplateFunction> = {}
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!isObject(resource)) continue
+    const props = isObject(resource.Properties) ? resource.Properties : {}
+    switch (resource.Type) {
+      case 'AWS::Serverless::Function':
+        functions[id] = samFunction(
+          id,
+          { ...globals, ...props },
+          isObject(resource.Metadata) ? resource.Metadata : undefined,
+          baseDir,
+        )
+        routes.push(...samEvents(id, props, resources))
+        break
+      case 'AWS::Lambda::Function':
+        functions[id] = lambdaFunction(
+          id,
+          props,
+          isObject(resource.Metadata) ? resource.Metadata : undefined,
+          baseDir,
+        )
+        break
+      case 'AWS::ApiGateway::Method': {
+        const integration = isObject(props.Integration) ? props.Integration : {}
+        if (integration.Type !== 'AWS_PROXY') break
+        routes.push({
+          method: (str(props.HttpMethod) ?? 'ANY').toUpperCase(),
+          path: restPath(props.ResourceId, resources),
+          integration: 'rest',
+          functionId: functionIn(integration.Uri),
+        })
+        break
+      }
+      case 'AWS::ApiGatewayV2::Route': {
+        const target = references(props.Target).find(
+          (ref) => typeOf(ref) === 'AWS::ApiGatewayV2::Integration',
+        )
+        const integration = target ? (resources[target]?.Properties ?? {}) : {}
+        routes.push(
+          ...routeKeyRoutes(
+            str(props.RouteKey) ?? '$default',
+            integration.PayloadFormatVersion === '1.0' ? 'http-v1' : 'http-v2',
+            functionIn(integration.IntegrationUri),
+          ),
+        )
+        break
+      }
+    }
+  }
+  return { routes, functions }
+}
+
+/** `GET /orders/{id}` or `$default` (every request) as routes. */
+function routeKeyRoutes(
+  routeKey: string,
+  integration: Integration,
+  functionId: string | undefined,
+): TemplateRoute[] {
+  if (routeKey === '$default') {
+    return ['/', '/{proxy+}'].map((path) => ({ method: 'ANY', path, integration, functionId }))
+  }
+  const [method = 'ANY', path = '/'] = routeKey.split(/\s+/)
+  return [{ method: method.toUpperCase(), path, integration, functionId }]
+}
+
+/** The path of an `AWS::ApiGateway::Resource`, walking `ParentId` up to the API's root. */
+function restPath(resourceId: unknown, resources: Record<string, Resource>, depth = 0): string {
+  const id = references(resourceId)[0]
+  const resource = id === undefined ? undefined : resources[id]
+  if (resource?.Type !== 'AWS::ApiGateway::Resource' || depth > 50) return '/'
+  const parent = restPath(resource.Properties?.ParentId, resources, depth + 1)
+  return `${parent === '/' ? '' : parent}/${str(resource.Properties?.PathPart) ?? ''}`
+}
+
+function samEvents(id: string, props: Json, resources: Record<string, Resource>): TemplateRoute[] {
+  const events = isObject(props.Events) ? props.Events : {}
+  return Object.values(events).flatMap((event): TemplateRoute[] => {
+    if (!isObject(event)) return []
+    const eventProps = isObject(event.Properties) ? event.Properties : {}
+    const method = (str(eventProps.Method) ?? 'ANY').toUpperCase()
+    if (event.Type === 'Api') {
+      return [{ method, path: str(eventProps.Path) ?? '/', integration: 'rest', functionId: id }]
+    }
+    if (event.Type !== 'HttpApi') return []
+    const apiId = references(eventProps.ApiId)[0]
+    const apiProps = (apiId && resources[apiId]?.Properties) || {}
+    const version = eventProps.PayloadFormatVersion ?? apiProps.PayloadFormatVersion
+    const integration: Integration = version === '1.0' ? 'http-v1' : 'http-v2'
+    // An HttpApi event without Path and Method is the API's `$default` route.
+    if (eventProps.Path === undefined && eventProps.Method === undefined) {
+      return routeKeyRoutes('$default', integration, id)
+    }
+    return [
+      {
+        method: method === 'X-AMAZON-APIGATEWAY-ANY-METHOD' ? 'ANY' : method,
+        path: str(eventProps.Path) ?? '/',
+        integration,
+        functionId: id,
+      },
+    ]
+  })
+}
+
+const CODE_EXTENSIONS = ['.mjs', '.js', '.cjs', '.ts', '.mts', '.cts']
+
+/** `handler.handler` → file `handler`, export `handler`; `src/app.lambdaHandler` too. */
+function splitHandler(handler: string): { file: string; exportName: string } {
+  const dot = handler.lastIndexOf('.')
+  return dot < 0
+    ? { file: handler, exportName: 'handler' }
+    : { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) }
+}
+
+function findCode(candidates: string[]): string | undefined {
+  return candidates.find((file) => existsSync(file))
+}
+
+function samFunction(
+  id: string,
+  props: Json,
+  metadata: Json | undefined,
+  baseDir: string,
+): TemplateFunction {
+  const handler = str(props.Handler) ?? 'index.handler'
+  const inlineCode = str(props.InlineCode)
+  if (inlineCode !== undefined) return { id, inline: { code: inlineCode, handler }, searched: [] }
+  const { file, exportName } = splitHandler(handler)
+  const codeDir = resolve(baseDir, str(props.CodeUri) ?? '.')
+  const candidates: string[] = []
+  // `sam build` with esbuild bundles these sources: serve them as they are.
+  const build =
+    isObject(metadata) && isObject(metadata.BuildProperties) ? metadata.BuildProperties : {}
+  const entryPoints = Array.isArray(build.EntryPoints)
+    ? build.EntryPoints.filter((e) => typeof e === 'string')
+    : []
+  const named = entryPoints.filter((entry) => basename(entry, extname(entry)) === basename(file))
+  for (const entry of [...named, ...entryPoints]) candidates.push(resolve(codeDir, entry))
+  for (const extension of CODE_EXTENSIONS) candidates.push(join(codeDir, `${file}${extension}`))
+  const found = findCode(candidates)
+  return { id, ...(found ? { target: `${found}#${exportName}` } : {}), searched: candidates }
+}
+
+function lambdaFunction(
+  id: string,
+  props: Json,
+  metadata: Json | undefined,
+  baseDir: string,
+): TemplateFunction {
+  const handler = str(props.Handler) ?? 'index.handler'
+  const code = isObject(props.Code) ? props.Code : {}
+  const zipFile = str(code.ZipFile)
+  if (zipFile !== undefined) return { id, inline: { code: zipFile, handler }, searched: [] }
+  // A CDK asset (`aws:asset:path`, relative to the cloud assembly) holds the bundled code; code in
+  // S3 is looked for beside the template, where a local build would put it.
+  const assetPath = isObject(metadata) ? str(metadata['aws:asset:path']) : undefined
+  const { file, exportName } = splitHandler(handler)
+  const codeDir = resolve(baseDir, assetPath ?? '.')
+  const candidates = CODE_EXTENSIONS.map((extension) => join(codeDir, `${file}${extension}`))
+  const found = findCode(candidates)
+  return { id, ...(found ? { target: `${found}#${exportName}` } : {}), searched: candidates }
+}

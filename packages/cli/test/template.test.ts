@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { parseTemplate } from '../src/cfn-yaml.js'
+import { readTemplateApp } from '../src/template.js'
+import { loadTemplate } from '../src/template-source.js'
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url))
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
+
+describe('--template: routes from SAM, CloudFormation and CDK (issue 13, "routes read from a SAM/CloudFormation template")', () => {
+  it('reads examples/rest-api/template.yaml (SAM Api event, !Ref/!Sub) and finds the esbuild entry point', async () => {
+    const template = await loadTemplate('examples/rest-api/template.yaml', repo)
+    expect(template.app.routes).toEqual([
+      { method: 'GET', path: '/orders/{id}', integration: 'rest', functionId: 'GetOrderFunction' },
+    ])
+    expect(template.app.functions.GetOrderFunction?.target).toBe(
+      `${repo}examples/rest-api/src/handler.ts#handler`,
+    )
+  })
+
+  it('parses the CloudFormation short forms !Ref, !GetAtt, !Sub, !Join into their long forms', () => {
+    expect(
+      parseTemplate(
+        `a: !Ref T\nb: !GetAtt Fn.Arn\nc: !Sub "x-\${A}"\nd: !Sub ["\${X}", { X: !Ref Y }]\ne: !Join [/, [a, !Ref B]]\n`,
+      ),
+    ).toEqual({
+      a: { Ref: 'T' },
+      b: { 'Fn::GetAtt': ['Fn', 'Arn'] },
+      c: { 'Fn::Sub': `x-\${A}` },
+      d: { 'Fn::Sub': [`\${X}`, { X: { Ref: 'Y' } }] },
+      e: { 'Fn::Join': ['/', ['a', { Ref: 'B' }]] },
+    })
+  })
+
+  it('reads plain CloudFormation: ApiGateway::Method paths through nested Resources, V2 Routes, functions by Uri', async () => {
+    const { app } = await loadTemplate('cloudformation.yaml', fixtures)
+    expect(app.routes).toEqual([
+      { method: 'GET', path: '/orders/{id}', integration: 'rest', functionId: 'OrdersFunction' },
+      { method: 'POST', path: '/orders', integration: 'rest', functionId: 'InlineFunction' },
+      // OPTIONS with a MOCK integration is not a Lambda route and is left out.
+      { method: 'GET', path: '/items/{id}', integration: 'http-v1', functionId: 'InlineFunction' },
+    ])
+    expect(app.functions.OrdersFunction?.target).toBe(`${fixtures}orders-handler.mjs#handler`)
+    expect(app.functions.InlineFunction?.inline?.handler).toBe('index.handler')
+  })
+
+  it('reads SAM HttpApi events: payload 2.0, a Path-less event is the $default catch-all, other events are skipped', async () => {
+    const { app } = await loadTemplate('sam-http-api.yaml', fixtures)
+    expect(app.routes).toEqual([
+      { method: 'GET', path: '/orders/{id}', integration: 'http-v2', functionId: 'OrdersFunction' },
+      { method: 'ANY', path: '/', integration: 'http-v2', functionId: 'FallbackFunction' },
+      { method: 'ANY', path: '/{proxy+}', integration: 'http-v2', functionId: 'FallbackFunction' },
+    ])
+  })
+
+  it('synthesizes the CDK app of examples/cdk-gateway-responses (TypeScript) and reads its REST routes', async () => {
+    const template = await loadTemplate('examples/cdk-gateway-responses', repo)
+    try {
+      expect(template.app.routes).toEqual([
+        {
+          method: 'GET',
+          path: '/orders',
+          integration: 'rest',
+          functionId: expect.stringMatching(/^Orders/),
+        },
+      ])
+      const fn = Object.values(template.app.functions)[0]
+      expect(fn?.inline?.code).toContain('exports.handler')
+    } finally {
+      template.dispose()
+    }
+  })
+
+  it('a template without Resources, or malformed YAML, is a clear error', async () => {
+    expect(() => readTemplateApp({ AWSTemplateFormatVersion: '2010-09-09' }, fixtures)).toThrow(
+      'not a SAM/CloudFormation template: no Resources section',
+    )
+    expect(() =>
+      readTemplateApp(readFileSync(`${fixtures}orders-handler.mjs`, 'utf8'), fixtures),
+    ).toThrow(/no Resources/)
+    await expect(loadTemplate('missing.yaml', fixtures)).rejects.toThrow(
+      /cannot find the template missing.yaml/,
+    )
+  })
+})
