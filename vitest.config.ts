@@ -17,5 +17,11 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    // Type tests (*.test-d.ts, expectTypeOf) run with the suite: a wrong type fails `pnpm test`.
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/test/**/*.test-d.ts', 'test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.typetests.json',
+    },
   },
 })

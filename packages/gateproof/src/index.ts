@@ -37,6 +37,7 @@ export {
 export { getDeadline, type TimeoutGuardOptions, timeoutGuard } from '@gateproof/timeout-guard'
 export { type GateproofOptions, PACKAGE } from './options.js'
 export {
+  type GateproofHandler,
   type GateproofParts,
   gateproof,
   gateproof as default,

@@ -1,4 +1,12 @@
-import { gateproofPlugin, type PluginHooks } from '@gateproof/core'
+import {
+  type EventOf,
+  gateproofPlugin,
+  type Integration,
+  type PluginHooks,
+  type ProxyEvent,
+  type ProxyResult,
+  type ResultOf,
+} from '@gateproof/core'
 import { errorMapper } from '@gateproof/error-mapper'
 import { loadShedder } from '@gateproof/load-shedder'
 import { proxyShape } from '@gateproof/proxy-shape'
@@ -54,7 +62,8 @@ export function gateproofMiddlewares<TEvent = unknown>(
   return { plugin: gateproofPlugin(shape, guard, shedder), middlewares }
 }
 
-type Handler<TEvent, TResult> = (
+/** A handler as Middy calls it: the event, the Lambda context, and an `AbortSignal` the timeout guard aborts. */
+export type GateproofHandler<TEvent, TResult> = (
   event: TEvent,
   context: Context,
   options: { signal: AbortSignal },
@@ -65,11 +74,37 @@ type Handler<TEvent, TResult> = (
  * proxy-shape validator composed in the right order with the right Middy plugin hooks.
  * The result is an ordinary Middy handler: `.use()` more middlewares (they run inside the
  * shedder, so a refused request costs them nothing).
+ *
+ * Types follow the front door: with `integration: 'rest'` the handler's `event` is an
+ * `APIGatewayProxyEvent` and it must return an `APIGatewayProxyResult` (one pair per front
+ * door, see `EventOf`/`ResultOf`); without it, `event` is the union of the five.
  */
-export function gateproof<TEvent = unknown, TResult = unknown>(
-  handler: Handler<TEvent, TResult>,
-  options: GateproofOptions<TEvent> = {},
-): MiddyfiedHandler<TEvent, TResult, Error, Context> {
+export function gateproof<I extends Integration>(
+  // NoInfer: the front door is read from `options.integration` alone, never guessed from the handler.
+  handler: GateproofHandler<NoInfer<EventOf<I>>, NoInfer<ResultOf<I>>>,
+  options: GateproofOptions<NoInfer<EventOf<I>>> & { integration: I },
+): MiddyfiedHandler<EventOf<I>, ResultOf<I>, Error, Context>
+export function gateproof(
+  handler: GateproofHandler<ProxyEvent, ProxyResult>,
+  options?: GateproofOptions<ProxyEvent> & { integration?: 'auto' },
+): MiddyfiedHandler<ProxyEvent, ProxyResult, Error, Context>
+/**
+ * Your own event and result types, given as type arguments: `gateproof<MyEvent, MyResult>(…)`,
+ * for events another middleware has reshaped, such as a parsed JSON body.
+ *
+ * Only explicit type arguments select this signature (NoInfer, defaults `never`): were they
+ * inferred, TypeScript's overload resolution would prefer it to the front-door signatures
+ * above and a wrong result type would pass unnoticed.
+ */
+export function gateproof<TEvent = never, TResult = never>(
+  handler: GateproofHandler<NoInfer<TEvent>, NoInfer<TResult>>,
+  options?: GateproofOptions<NoInfer<TEvent>>,
+): MiddyfiedHandler<TEvent, TResult, Error, Context>
+// The implementation is untyped on purpose: the overloads above are what callers see.
+export function gateproof(
+  handler: GateproofHandler<never, unknown>,
+  options: GateproofOptions<never> = {},
+): never {
   const { plugin, middlewares } = gateproofMiddlewares(options)
   return middy(handler as never, plugin as never).use(middlewares as never) as never
 }

@@ -16,6 +16,7 @@ import type {
   APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
   APIGatewayProxyResult,
+  APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda'
 import createHttpError from 'http-errors'
@@ -178,7 +179,7 @@ describe('gateproof(handler, options)', () => {
   })
 
   it('rejects unknown options and malformed parts with a clear error', () => {
-    const noop = async () => undefined
+    const noop = async () => ({ statusCode: 200, body: '' })
     expect(() => gateproof(noop, { timeout: 5 } as never)).toThrow(/unknown option "timeout"/)
     expect(() => gateproof(noop, { loadShedder: true } as never)).toThrow(
       /option "loadShedder" must be an options object or false/,
@@ -194,9 +195,9 @@ describe('gateproof(handler, options)', () => {
     }))
     expectTypeOf(rest).parameter(0).toEqualTypeOf<APIGatewayProxyEvent>()
     expectTypeOf(rest).parameter(1).toEqualTypeOf<Context>()
-    const http = gateproof(async (event: APIGatewayProxyEventV2) => event.rawPath)
+    const http = gateproof(async (event) => event.rawPath, { integration: 'http-v2' })
     expectTypeOf(http).parameter(0).toEqualTypeOf<APIGatewayProxyEventV2>()
-    expectTypeOf(http).returns.resolves.toEqualTypeOf<string>()
+    expectTypeOf(http).returns.resolves.toEqualTypeOf<APIGatewayProxyResultV2>()
   })
 })
 
