@@ -1,4 +1,5 @@
-import { mergeHeaders, sanitizeHeaderValue } from './headers.js'
+import { isRetryAfterSeconds, MAX_RETRY_AFTER_SECONDS } from './header-rules.js'
+import { findHeaderKey, mergeHeaders, sanitizeHeaderValue } from './headers.js'
 import { albMultiValueHeaders, type Integration } from './integration.js'
 import { errorTypeFor, isValidStatus, statusTitle } from './status.js'
 
@@ -123,9 +124,26 @@ export function formatErrorBody(
   return { body: JSON.stringify(contract), contentType: PROBLEM_CONTENT_TYPE }
 }
 
-/** `Retry-After` in whole seconds, never 0 (a client would retry at once). */
+/** `Retry-After` in whole seconds, never 0 (a client would retry at once), at most a day. */
 export const retryAfterValue = (seconds: number): string =>
-  String(Math.max(1, Math.ceil(Number.isFinite(seconds) ? seconds : 1)))
+  String(
+    Math.min(
+      MAX_RETRY_AFTER_SECONDS,
+      Math.max(1, Math.ceil(Number.isFinite(seconds) ? seconds : 1)),
+    ),
+  )
+
+/**
+ * H3: a `Retry-After` that is not a positive whole number of seconds (a thrown error's
+ * own `'1\r\nX-Evil: 1'`, `'soon'`, `0`) is replaced on a 429/503, which must carry one,
+ * and dropped elsewhere.
+ */
+function enforceRetryAfter(headers: Record<string, string>, status: number): void {
+  const key = findHeaderKey(headers, 'retry-after')
+  if (key !== undefined && isRetryAfterSeconds(headers[key])) return
+  if (key !== undefined) delete headers[key]
+  if (status === 429 || status === 503) headers['Retry-After'] = retryAfterValue(1)
+}
 
 // The renderer runs while handling an error: a custom formatter that throws or returns
 // something that is not a body must not turn a clean error into the gateway's 502.
@@ -166,6 +184,7 @@ export function renderErrorResponse(
     'Retry-After':
       error.retryAfterSeconds === undefined ? undefined : retryAfterValue(error.retryAfterSeconds),
   })
+  enforceRetryAfter(headers, status)
   if (options.integration === 'alb') {
     const statusDescription = `${status} ${statusTitle(status)}`
     if (albMultiValueHeaders(options.event)) {

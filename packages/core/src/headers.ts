@@ -1,9 +1,17 @@
+import { hasSplittingChars } from './header-rules.js'
 import { isObject } from './integration.js'
+import { readThrownField } from './thrown.js'
+
+/**
+ * Header maps are read by their own keys only: `constructor`, `toString` or `__proto__`
+ * must not find `Object.prototype`'s members (H4).
+ */
+const hasOwn = (object: object, key: string): boolean => Object.hasOwn(object, key)
 
 /** Case-insensitive header lookup; `headers` may be anything a handler returned. */
 export function getHeader(headers: unknown, name: string): unknown {
   if (!isObject(headers)) return undefined
-  if (name in headers) return headers[name]
+  if (hasOwn(headers, name)) return headers[name]
   const lower = name.toLowerCase()
   for (const key of Object.keys(headers)) {
     if (key.toLowerCase() === lower) return headers[key]
@@ -13,7 +21,7 @@ export function getHeader(headers: unknown, name: string): unknown {
 
 /** The key under which `name` is stored, whatever its casing, if present. */
 export function findHeaderKey(headers: Record<string, unknown>, name: string): string | undefined {
-  if (name in headers) return name
+  if (hasOwn(headers, name)) return name
   const lower = name.toLowerCase()
   return Object.keys(headers).find((key) => key.toLowerCase() === lower)
 }
@@ -22,7 +30,17 @@ export function findHeaderKey(headers: Record<string, unknown>, name: string): s
 export function setHeader(headers: Record<string, unknown>, name: string, value: unknown): void {
   const existing = findHeaderKey(headers, name)
   if (existing !== undefined && existing !== name) delete headers[existing]
-  headers[name] = value
+  if (name === '__proto__') {
+    // Assignment would set the prototype (or do nothing): define it as the own key it is.
+    Object.defineProperty(headers, name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  } else {
+    headers[name] = value
+  }
 }
 
 /** RFC 9110 `token`: what a header name may contain. */
@@ -54,8 +72,9 @@ function headerText(value: unknown): string | undefined {
 
 /**
  * Merges header maps left to right into a new object: later names replace earlier
- * ones case-insensitively, values are sanitised, invalid names and values that are
- * not text (nullish, objects) dropped.
+ * ones case-insensitively; invalid names, values that are not text (nullish, objects)
+ * and values holding CR, LF or NUL (H3: a split response, never a repaired one) are
+ * dropped; other control characters become spaces.
  */
 export function mergeHeaders(
   ...sources: Array<Record<string, unknown> | null | undefined>
@@ -63,11 +82,24 @@ export function mergeHeaders(
   const merged: Record<string, string> = {}
   for (const source of sources) {
     if (!source) continue
-    for (const [name, value] of Object.entries(source)) {
+    // A thrown error's `headers` may be a Proxy or have throwing getters: read it safely.
+    const entries = safeEntries(source)
+    for (const [name, value] of entries) {
       const text = headerText(value)
-      if (text === undefined || !isValidHeaderName(name)) continue
+      if (text === undefined || !isValidHeaderName(name) || hasSplittingChars(text)) continue
       setHeader(merged, name, sanitizeHeaderValue(text))
     }
   }
   return merged
+}
+
+/** Own enumerable entries, read without trusting the map (a Proxy, a throwing getter). */
+function safeEntries(source: object): Array<[string, unknown]> {
+  let keys: string[]
+  try {
+    keys = Object.keys(source)
+  } catch {
+    return []
+  }
+  return keys.map((key) => [key, readThrownField(source, key)])
 }

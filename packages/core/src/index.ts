@@ -34,6 +34,17 @@ export {
   retryAfterValue,
 } from './error-contract.js'
 export {
+  type ErrorTypeDimensionOptions,
+  errorTypeDimension,
+  OTHER_ERROR_TYPE,
+} from './error-type-dimension.js'
+export { frontDoorOf, isSteppedAside, markSteppedAside } from './front-door.js'
+export {
+  hasSplittingChars,
+  isRetryAfterSeconds,
+  MAX_RETRY_AFTER_SECONDS,
+} from './header-rules.js'
+export {
   findHeaderKey,
   getHeader,
   isValidHeaderName,
@@ -73,7 +84,12 @@ export { type LambdaContextIdentity, requestIdOf } from './request-id.js'
 export {
   getRequestDeadline,
   internalKey,
+  isFailureLogged,
+  markFailureLogged,
+  peekRequestState,
   type RequestLike,
+  RequestState,
+  requestState,
   setRequestDeadline,
 } from './request-state.js'
 export { ERROR_TYPES, errorTypeFor, isErrorStatus, isValidStatus, statusTitle } from './status.js'
@@ -116,6 +132,7 @@ export {
   type TruncationReason,
 } from './stream-state.js'
 export {
+  assertTelemetryOptions,
   createTelemetry,
   type Dimensions,
   type LogLevel,
@@ -123,3 +140,12 @@ export {
   type Telemetry,
   type TelemetryOptions,
 } from './telemetry.js'
+export {
+  describeThrown,
+  isInstanceOf,
+  readThrown,
+  readThrownField,
+  readThrownHeaders,
+  type ThrownDescription,
+  type ThrownFacts,
+} from './thrown.js'

@@ -1,4 +1,5 @@
 import type { Deadline } from './deadline.js'
+import type { Integration } from './integration.js'
 
 /** The part of a Middy request gateproof reads and writes. */
 export interface RequestLike {
@@ -10,7 +11,7 @@ export interface RequestLike {
   internal: Record<string, unknown>
 }
 
-/** `request.internal` key of a package's per-request state: `gateproof.<package>`. */
+/** `request.internal` key of a package's own entry: `gateproof.<package>`. */
 export const internalKey = (pkg: string): string =>
   internalized(`gateproof.${pkg.replace(/^@gateproof\//, '')}`)
 
@@ -22,13 +23,64 @@ export const internalKey = (pkg: string): string =>
  */
 const internalized = (key: string): string => Object.keys({ [key]: true })[0] as string
 
-const DEADLINE_KEY = 'gateproof.deadline'
+/** Not yet asked: `frontDoor` is computed once, on first use. */
+export const UNKNOWN_FRONT_DOOR = 0
+
+/**
+ * Everything gateproof keeps about one request, in one object under one
+ * `request.internal` key (`gateproof`): one dictionary lookup per part instead of one per
+ * fact, and one place to see what a request holds. Never module scope: Lambda Managed
+ * Instances run many requests at once in one worker.
+ *
+ * A class, so every request's state has the same shape (V8 keeps its accesses monomorphic).
+ */
+export class RequestState {
+  /** Which front door sent the event (`null`: none of them), once detected. */
+  frontDoor: Integration | null | typeof UNKNOWN_FRONT_DOOR = UNKNOWN_FRONT_DOOR
+  /** The deadline the timeout guard armed; the load shedder reads it. */
+  deadline: Deadline | undefined = undefined
+  /** A part stepped aside for an event that is not one of the five front doors. */
+  steppedAside = false
+  /** The failure of this request has been logged: no other part logs it again (H7). */
+  failureLogged = false
+  /** Each part's own per-request record. */
+  timeoutGuard: unknown = undefined
+  loadShedder: unknown = undefined
+  errorMapper: unknown = undefined
+  /** The response proxy-shape judged, so `requestEnd` does not judge it again. */
+  proxyShape: unknown = undefined
+}
+
+const STATE_KEY = internalized('gateproof')
+
+/** The request's one state object, made on first use. */
+export function requestState(request: RequestLike): RequestState {
+  const { internal } = request
+  let state = internal[STATE_KEY] as RequestState | undefined
+  if (state === undefined) {
+    state = new RequestState()
+    internal[STATE_KEY] = state
+  }
+  return state
+}
+
+/** The request's state if a part made one; never makes one. */
+export const peekRequestState = (request: RequestLike): RequestState | undefined =>
+  request.internal[STATE_KEY] as RequestState | undefined
 
 /** Shares one request's deadline between the timeout guard and the load shedder. */
 export function setRequestDeadline(request: RequestLike, deadline: Deadline): void {
-  request.internal[DEADLINE_KEY] = deadline
+  requestState(request).deadline = deadline
 }
 
 export function getRequestDeadline(request: RequestLike): Deadline | undefined {
-  return request.internal[DEADLINE_KEY] as Deadline | undefined
+  return peekRequestState(request)?.deadline
 }
+
+/** Records that this request's failure was logged; later parts then stay quiet (H7). */
+export function markFailureLogged(request: RequestLike): void {
+  requestState(request).failureLogged = true
+}
+
+export const isFailureLogged = (request: RequestLike): boolean =>
+  peekRequestState(request)?.failureLogged === true

@@ -1,11 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
+import { markSteppedAside } from './front-door.js'
+import { GateproofOptionsError } from './options.js'
+import { markFailureLogged, peekRequestState, type RequestLike } from './request-state.js'
 
 export interface TelemetryOptions {
   /** A Powertools `Metrics` instance; gateproof's metrics go out as single-metric EMF lines. */
   metrics?: Metrics
-  /** A Powertools `Logger` instance for gateproof's structured log lines. */
-  logger?: Logger
+  /**
+   * A Powertools `Logger` instance for gateproof's structured log lines. Without one, each
+   * 5xx still writes one JSON line to `console.error` (H6); `false` silences even that.
+   */
+  logger?: Logger | false
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -22,6 +28,20 @@ export interface Telemetry {
    */
   count(name: string, dimensions: Dimensions, value?: number): void
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void
+  /**
+   * The one log line of a failed request (H7): written by the first part that reports the
+   * failure, skipped by every later one. Without a Logger a 5xx (`status` ≥ 500) goes to
+   * `console.error` as one JSON line (H6), unless `logger: false`. Fields must be plain
+   * data (describe thrown values with `describeThrown`).
+   */
+  logFailure(
+    request: RequestLike,
+    level: LogLevel,
+    message: string,
+    fields: Record<string, unknown> & { statusCode: number },
+  ): void
+  /** H2: notes once per request, at debug, that gateproof stepped aside for its event. */
+  stepAside(request: RequestLike): void
 }
 
 /**
@@ -35,8 +55,18 @@ export interface Telemetry {
  * default dimensions the user's instance has at that first metric.
  */
 export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Telemetry {
-  const { metrics, logger } = options
+  const { metrics } = options
+  const logger = options.logger === false ? undefined : options.logger
+  const consoleFallback = options.logger !== false
   let emitter: Metrics | undefined
+  const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    if (!logger) return
+    try {
+      logger[level](message, { package: pkg, ...fields })
+    } catch (error) {
+      reportTelemetryFailure(undefined, pkg, 'log', error)
+    }
+  }
   return {
     hasMetrics: metrics !== undefined,
     hasLogger: logger !== undefined,
@@ -56,15 +86,85 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
         reportTelemetryFailure(logger, pkg, 'metric', error)
       }
     },
-    log(level, message, fields) {
-      if (!logger) return
-      try {
-        logger[level](message, { package: pkg, ...fields })
-      } catch (error) {
-        reportTelemetryFailure(undefined, pkg, 'log', error)
-      }
+    log,
+    logFailure(request, level, message, fields) {
+      if (peekRequestState(request)?.failureLogged === true) return
+      markFailureLogged(request)
+      if (logger) log(level, message, fields)
+      else if (consoleFallback && fields.statusCode >= 500) consoleLine(pkg, message, fields)
+    },
+    stepAside(request) {
+      if (!markSteppedAside(request) || !logger) return
+      log('debug', 'gateproof stepped aside: the event is not from an HTTP front door', {
+        eventSource: eventSourceOf(request.event),
+      })
     },
   }
+}
+
+/**
+ * H6: with no Logger, a 5xx still leaves one structured line, as Middy's
+ * http-error-handler does by default; `console.error` is what Lambda ships to CloudWatch.
+ */
+function consoleLine(pkg: string, message: string, fields: Record<string, unknown>): void {
+  try {
+    let line: string
+    try {
+      line = JSON.stringify({ level: 'ERROR', message, package: pkg, ...fields })
+    } catch {
+      line = JSON.stringify({
+        level: 'ERROR',
+        message,
+        package: pkg,
+        statusCode: fields.statusCode,
+      })
+    }
+    console.error(line)
+  } catch {
+    // The log line must never fail the request.
+  }
+}
+
+/** A bounded word for the log line: `aws:sqs`, `aws.events`, `unknown`; never event data. */
+function eventSourceOf(event: unknown): string {
+  try {
+    if (typeof event !== 'object' || event === null) return event === null ? 'null' : typeof event
+    const record = (event as { Records?: unknown }).Records
+    const first = Array.isArray(record)
+      ? (record[0] as Record<string, unknown> | undefined)
+      : undefined
+    const source =
+      first?.eventSource ?? first?.EventSource ?? (event as { source?: unknown }).source
+    return typeof source === 'string' && /^[\w.:-]{1,64}$/.test(source) ? source : 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+const METRICS_METHODS = ['singleMetric', 'addMetric', 'addDimension'] as const
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
+
+/**
+ * Telemetry instances are checked when a part is built: a wrong object (a Logger class
+ * instead of an instance, a plain config) fails the first cold start, not the first error.
+ */
+export function assertTelemetryOptions(pkg: string, options: TelemetryOptions): void {
+  const check = (name: 'metrics' | 'logger', value: unknown, methods: readonly string[]) => {
+    if (value === undefined || (name === 'logger' && value === false)) return
+    const ok =
+      typeof value === 'object' &&
+      value !== null &&
+      methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+    if (!ok) {
+      throw new GateproofOptionsError(
+        pkg,
+        `option "${name}" must be a Powertools ${name === 'metrics' ? 'Metrics' : 'Logger'} instance${name === 'logger' ? ' or false' : ''}`,
+        { option: name },
+      )
+    }
+  }
+  check('metrics', options.metrics, METRICS_METHODS)
+  check('logger', options.logger, LOGGER_METHODS)
 }
 
 function reportTelemetryFailure(

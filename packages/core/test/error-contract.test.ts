@@ -324,11 +324,27 @@ describe('Retry-After', () => {
     })
   })
 
-  it('is absent when no retry time is given', () => {
+  it('H3: is 1 second on a 429 or 503 given no retry time (every 429/503 carries one), absent elsewhere', () => {
     expect(renderErrorResponse({ status: 503 }).headers).toEqual({
       'Content-Type': PROBLEM_CONTENT_TYPE,
       'x-amzn-ErrorType': 'ServiceUnavailableException',
+      'Retry-After': '1',
     })
+    expect(renderErrorResponse({ status: 500 }).headers).not.toHaveProperty('Retry-After')
+  })
+
+  it('H3: a Retry-After from thrown headers that is not whole seconds is replaced on 429/503, dropped elsewhere', () => {
+    const evil = { 'Retry-After': '1\r\nX-Evil: 1' }
+    expect(renderErrorResponse({ status: 429, headers: evil }).headers?.['Retry-After']).toBe('1')
+    expect(
+      renderErrorResponse({ status: 429, headers: { 'retry-after': 'soon' } }).headers,
+    ).toEqual(expect.objectContaining({ 'Retry-After': '1' }))
+    expect(
+      renderErrorResponse({ status: 400, headers: { 'Retry-After': '0' } }).headers,
+    ).not.toHaveProperty('Retry-After')
+    expect(
+      renderErrorResponse({ status: 429, retryAfterSeconds: 1e9 }).headers?.['Retry-After'],
+    ).toBe('86400')
   })
 })
 
@@ -452,12 +468,18 @@ describe('headers of a rendered error', () => {
     })
   })
 
-  it('replaces CR, LF and other control characters in values', () => {
+  it('H3: drops a value holding CR, LF or NUL (never a repaired split) and turns other controls into spaces', () => {
     const response = renderErrorResponse({
       status: 400,
-      headers: { 'X-Reason': 'line one\r\nSet-Cookie: session=stolen\u0000' },
+      headers: {
+        'X-Reason': 'line one\r\nSet-Cookie: session=stolen',
+        'X-Nul': 'a\u0000b',
+        'X-Tab': 'a\u0007b',
+      },
     })
-    expect(response.headers).toMatchObject({ 'X-Reason': 'line one Set-Cookie: session=stolen' })
+    expect(response.headers).not.toHaveProperty('X-Reason')
+    expect(response.headers).not.toHaveProperty('X-Nul')
+    expect(response.headers).toMatchObject({ 'X-Tab': 'a b' })
   })
 })
 

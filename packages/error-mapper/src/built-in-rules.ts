@@ -1,15 +1,23 @@
-import { isErrorStatus, isObject, timeoutStatusFor } from '@gateproof/core'
+import {
+  isErrorStatus,
+  isObject,
+  readThrown,
+  readThrownField,
+  timeoutStatusFor,
+} from '@gateproof/core'
 import { awsRetryAfterHint, isAwsServiceError, isAwsThrottle } from './aws-sdk.js'
 import { ajvToFieldErrors, isIssueList, issuesToFieldErrors } from './field-errors.js'
 import type { ErrorMapping, ErrorRule } from './rule.js'
 
+// Thrown values are read through core's safe reader (H1): a getter that throws reads as absent.
 const causePackage = (error: unknown): unknown =>
-  isObject(error) && isObject(error.cause) ? error.cause.package : undefined
+  readThrownField(readThrownField(error, 'cause'), 'package')
 
 const statusOf = (error: unknown): number | undefined => {
-  if (!isObject(error)) return undefined
-  if (isErrorStatus(error.statusCode)) return error.statusCode
-  return isErrorStatus(error.status) ? error.status : undefined
+  const statusCode = readThrownField(error, 'statusCode')
+  if (isErrorStatus(statusCode)) return statusCode
+  const status = readThrownField(error, 'status')
+  return isErrorStatus(status) ? status : undefined
 }
 
 const withFieldErrors = (mapping: ErrorMapping, errors: unknown[]): ErrorMapping =>
@@ -120,12 +128,12 @@ export const httpStatusRule: ErrorRule = {
   match: (error) => statusOf(error) !== undefined,
   map: (error) => {
     const status = statusOf(error) as number
-    const { expose, headers, errorType, retryAfterSeconds } = error as Record<string, unknown>
+    const { expose, headers, errorType, retryAfterSeconds } = readThrown(error)
     return {
       status,
-      expose: typeof expose === 'boolean' ? expose : undefined,
-      headers: isObject(headers) ? (headers as Record<string, string>) : undefined,
-      errorType: typeof errorType === 'string' ? errorType : undefined,
+      expose,
+      headers: headers as Record<string, string> | undefined,
+      errorType,
       retryAfterSeconds: typeof retryAfterSeconds === 'number' ? retryAfterSeconds : undefined,
     }
   },
@@ -138,9 +146,10 @@ export const httpStatusRule: ErrorRule = {
  */
 export const timeoutRule: ErrorRule = {
   name: 'timeout',
-  match: (error) =>
-    isObject(error) &&
-    (error.name === 'TimeoutError' || error.name === 'AbortError' || error.code === 'ABORT_ERR'),
+  match: (error) => {
+    const { name, code } = readThrown(error)
+    return name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR'
+  },
   map: (_error, { integration }) => ({ status: timeoutStatusFor(integration) }),
 }
 

@@ -1,24 +1,24 @@
 import {
   createTelemetry,
-  detectIntegration,
+  describeThrown,
   type EventOf,
+  errorTypeDimension,
+  frontDoorOf,
   type GateproofHttpError,
   gateproofError,
   type Integration,
-  internalKey,
+  peekRequestState,
   type RequestLike,
   type ResultOf,
   renderErrorResponse,
   requestIdOf,
+  requestState,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
-import { describeThrown } from './describe.js'
 import { type MappedError, mapError } from './map-error.js'
 import { type ErrorMapperOptions, PACKAGE, resolveOptions } from './options.js'
 
-const STATE_KEY = internalKey(PACKAGE)
-
-/** What the mapper decided for a request, kept on `request.internal` for later middlewares. */
+/** What the mapper decided for a request, kept in the request's state for later middlewares. */
 export interface ErrorMapperState {
   mapped: MappedError
   /** The same decision as an `http-errors` error (`cause: { package, data: { rule } }`), made on first read. */
@@ -27,7 +27,7 @@ export interface ErrorMapperState {
 
 /** The mapper's decision for this request, if it answered an error. */
 export const errorMapperState = (request: RequestLike): ErrorMapperState | undefined =>
-  request.internal[STATE_KEY] as ErrorMapperState | undefined
+  peekRequestState(request)?.errorMapper as ErrorMapperState | undefined
 
 /**
  * Turns whatever the handler or a middleware threw into a response the front door
@@ -40,7 +40,9 @@ export const errorMapper = <I extends Integration = Integration>(
   options: ErrorMapperOptions<I> = {},
 ): MiddlewareObj<EventOf<I>, ResultOf<I>, unknown> => {
   const resolved = resolveOptions(options)
-  const { rules, throttleStatus, retryAfterSeconds, errorTypes, logLevels } = resolved
+  const { rules, throttleStatus, retryAfterSeconds, errorTypes, logLevels, metricErrorTypes } =
+    resolved
+  const forced = resolved.integration === 'auto' ? undefined : resolved.integration
   const telemetry = createTelemetry(PACKAGE, {
     metrics: resolved.metrics,
     logger: resolved.logger,
@@ -48,8 +50,13 @@ export const errorMapper = <I extends Integration = Integration>(
 
   const errorMapperOnError = (request: RequestLike): void => {
     if (request.response !== undefined) return
-    const integration =
-      resolved.integration === 'auto' ? detectIntegration(request.event) : resolved.integration
+    const integration = frontDoorOf(request, forced)
+    if (integration === undefined) {
+      // H2: not an HTTP event (SQS, EventBridge…): the error is rethrown, so Lambda
+      // reports it and retries, fails the batch item or sends it to the DLQ.
+      telemetry.stepAside(request)
+      return
+    }
     const mapped = mapError(request.error, rules, {
       integration,
       throttleStatus,
@@ -57,7 +64,7 @@ export const errorMapper = <I extends Integration = Integration>(
       errorTypes,
     })
     const requestId = requestIdOf(request.event, request.context)
-    request.internal[STATE_KEY] = stateOf(mapped)
+    requestState(request).errorMapper = stateOf(mapped)
     const { rule, failedRule, ...description } = mapped
     request.response = renderErrorResponse(
       { ...description, requestId },
@@ -67,19 +74,30 @@ export const errorMapper = <I extends Integration = Integration>(
     const { status, errorType } = mapped
     telemetry.count('Error', {
       StatusCode: String(status),
-      ErrorType: errorType,
-      Integration: integration ?? 'unknown',
+      // H8: a thrown error's own type is a new metric series each; unknown ones are `Other`.
+      ErrorType: errorTypeDimension(errorType, {
+        status,
+        allowed: metricErrorTypes,
+        overrides: errorTypes,
+      }),
+      Integration: integration,
     })
-    if (!telemetry.hasLogger) return
-    telemetry.log(status >= 500 ? logLevels['5xx'] : logLevels['4xx'], 'Request failed', {
-      requestId,
-      statusCode: status,
-      errorType,
-      integration: integration ?? 'unknown',
-      rule,
-      ...(failedRule === undefined ? {} : { failedRule }),
-      error: describeThrown(request.error, { stack: status >= 500 }),
-    })
+    // Without a Logger only a 5xx is written (to console.error): skip building the line.
+    if (!telemetry.hasLogger && status < 500) return
+    telemetry.logFailure(
+      request,
+      status >= 500 ? logLevels['5xx'] : logLevels['4xx'],
+      'Request failed',
+      {
+        requestId,
+        statusCode: status,
+        errorType,
+        integration,
+        rule,
+        ...(failedRule === undefined ? {} : { failedRule }),
+        error: describeThrown(request.error, { stack: status >= 500 }),
+      },
+    )
   }
 
   return { onError: errorMapperOnError }

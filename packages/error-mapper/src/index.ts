@@ -1,3 +1,4 @@
+export { describeThrown, type ThrownDescription } from '@gateproof/core'
 export {
   AWS_THROTTLING_ERROR_NAMES,
   type AwsServiceErrorLike,
@@ -17,7 +18,6 @@ export {
   schemaIssuesRule,
   timeoutRule,
 } from './built-in-rules.js'
-export { describeThrown, type ThrownDescription } from './describe.js'
 export {
   default,
   type ErrorMapperState,

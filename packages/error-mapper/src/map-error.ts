@@ -5,6 +5,8 @@ import {
   isErrorStatus,
   isObject,
   mergeHeaders,
+  readThrownField,
+  readThrownHeaders,
   statusTitle,
 } from '@gateproof/core'
 import {
@@ -125,8 +127,8 @@ const titleOf = (title: unknown): string | undefined =>
 
 /** The thrown error's own message, for an exposed 4xx; a non-error has none worth showing. */
 function messageOf(thrown: unknown): string | undefined {
-  if (!isObject(thrown) || typeof thrown.message !== 'string') return undefined
-  const { message } = thrown
+  const message = readThrownField(thrown, 'message')
+  if (typeof message !== 'string') return undefined
   return message.length > MAX_MESSAGE_LENGTH
     ? `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`
     : message
@@ -135,16 +137,10 @@ function messageOf(thrown: unknown): string | undefined {
 /** The error's own headers minus those the renderer owns; a bag that cannot be read adds none. */
 function safeHeaders(headers: unknown): Record<string, string> {
   const kept: Record<string, unknown> = {}
-  try {
-    if (!isObject(headers)) return {}
-    for (const [name, value] of Object.entries(headers)) {
-      if (RESERVED_HEADERS.includes(name.toLowerCase())) continue
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        kept[name] = value
-      }
-    }
-  } catch {
-    return {}
+  const read = readThrownHeaders(headers)
+  for (const name in read) {
+    if (!RESERVED_HEADERS.includes(name.toLowerCase())) kept[name] = read[name]
   }
+  // mergeHeaders drops names and values with CR, LF or NUL (H3).
   return mergeHeaders(kept)
 }

@@ -4,6 +4,7 @@ import {
   assertKnownOptions,
   assertNumber,
   assertOneOf,
+  assertTelemetryOptions,
   type ErrorFormat,
   GateproofOptionsError,
   INTEGRATIONS,
@@ -44,8 +45,17 @@ export interface ErrorMapperOptions<I extends Integration = Integration> {
   errorTypes?: Readonly<Record<number, string>>
   /** Powertools Metrics: one `Error` EMF metric per error. */
   metrics?: Metrics
-  /** Powertools Logger: one structured line per error. */
-  logger?: Logger
+  /**
+   * Powertools Logger: one structured line per failed request. Without one, a 5xx still
+   * writes one JSON line to `console.error`; `false` silences that too.
+   */
+  logger?: Logger | false
+  /**
+   * Custom error types kept as the `ErrorType` metric dimension. Every distinct value is
+   * a CloudWatch metric series, so a thrown error's own `errorType` counts as `Other`
+   * unless it is built in, in `errorTypes`, a rule's static `errorType`, or listed here.
+   */
+  metricErrorTypes?: readonly string[]
 }
 
 const OPTION_KEYS = [
@@ -59,6 +69,7 @@ const OPTION_KEYS = [
   'errorTypes',
   'metrics',
   'logger',
+  'metricErrorTypes',
 ] as const
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
@@ -83,7 +94,9 @@ export interface ResolvedOptions {
   logLevels: Required<LogLevels>
   errorTypes: Readonly<Record<number, string>> | undefined
   metrics: Metrics | undefined
-  logger: Logger | undefined
+  logger: Logger | false | undefined
+  /** Error types the `ErrorType` dimension keeps besides the built-in and status ones. */
+  metricErrorTypes: ReadonlySet<string>
 }
 
 function fail(message: string, option: string): never {
@@ -113,19 +126,33 @@ export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
   })
   const rules = assertRules('rules', options.rules ?? [])
   const builtInRules = assertRules('builtInRules', options.builtInRules ?? BUILT_IN_RULES)
-  assertInstance('metrics', options.metrics, 'singleMetric')
-  assertInstance('logger', options.logger, 'error')
+  assertTelemetryOptions(PACKAGE, options)
+  const errorTypes = assertErrorTypes(options.errorTypes)
+  const allRules = [...rules, ...builtInRules]
   return {
     format: options.format ?? 'problem',
     integration: options.integration ?? 'auto',
-    rules: Object.freeze([...rules, ...builtInRules]),
+    rules: Object.freeze(allRules),
     throttleStatus,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
     logLevels: assertLogLevels(options.logLevels),
-    errorTypes: assertErrorTypes(options.errorTypes),
+    errorTypes,
     metrics: options.metrics,
     logger: options.logger,
+    metricErrorTypes: metricErrorTypesOf(options.metricErrorTypes, allRules),
   }
+}
+
+/** The listed types plus every rule's static `errorType`: those are registered in options. */
+function metricErrorTypesOf(listed: unknown, rules: readonly ErrorRule[]): ReadonlySet<string> {
+  if (listed !== undefined && (!Array.isArray(listed) || !listed.every(isErrorTypeName))) {
+    fail('option "metricErrorTypes" must be an array of error type names', 'metricErrorTypes')
+  }
+  const types = new Set<string>(listed ?? [])
+  for (const rule of rules) {
+    if (isObject(rule.map) && isErrorTypeName(rule.map.errorType)) types.add(rule.map.errorType)
+  }
+  return types
 }
 
 function assertRules(option: string, rules: unknown): readonly ErrorRule[] {
@@ -219,14 +246,4 @@ function assertErrorTypes(errorTypes: unknown): Readonly<Record<number, string>>
     }
   }
   return errorTypes as Record<number, string>
-}
-
-function assertInstance(option: string, value: unknown, method: string): void {
-  if (value === undefined) return
-  if (!isObject(value) || typeof value[method] !== 'function') {
-    fail(
-      `option "${option}" must be a Powertools ${option === 'logger' ? 'Logger' : 'Metrics'} instance`,
-      option,
-    )
-  }
 }

@@ -2,25 +2,25 @@ import {
   computeDeadline,
   type Deadline,
   type EventOf,
-  getRequestDeadline,
+  frontDoorOf,
   type Integration,
-  internalKey,
   type PluginHooks,
+  peekRequestState,
   type RequestLike,
   type ResultOf,
+  readThrown,
   requestIdOf,
+  requestState,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
 import type { Admitted, LimiterDecision, Priority } from './limiter.js'
 import { LocalPolicies } from './local-policies.js'
 import { type LoadShedderOptions, resolveOptions } from './options.js'
 import { isPriority } from './priority.js'
-import { PKG, type Refusal, refusalError } from './rejection.js'
+import { type Refusal, refusalError } from './rejection.js'
 import { jitteredRetryAfterSeconds } from './retry-after.js'
 import { memoizedRouteKey } from './route-key.js'
 import type { Slot } from './slots.js'
-
-const STATE_KEY = internalKey(PKG)
 
 /** No request outlives Lambda's 15-minute maximum: the end of a slot with no known deadline. */
 const MAX_SLOT_MS = 900_000
@@ -30,7 +30,7 @@ const BOUNDED_REASON = /^[a-z][a-z0-9-]{0,31}$/
 /** How a request ended, as the latency-learning policies see it. */
 type Outcome = 'served' | 'dropped' | 'ignored'
 
-/** Per-request state, in `request.internal['gateproof.load-shedder']`; it is its own slot. */
+/** Per-request state, in the request's state (`loadShedder`); it is its own slot. */
 interface ShedderState extends Slot {
   /** Holds a slot: admitted, or refused in a dry run. */
   admitted: boolean
@@ -63,15 +63,15 @@ const newState = (): ShedderState => ({
   finished: false,
 })
 
-/** Timeouts and "unavailable" answers are what overload looks like from the inside. */
+/**
+ * Timeouts and "unavailable" answers are what overload looks like from the inside. The
+ * thrown value is read through core's safe reader: a throwing getter or Proxy here would
+ * make Middy reject the invocation, and the gateway answer 502 (H1).
+ */
 function outcomeOfError(error: unknown): Outcome {
-  if (typeof error !== 'object' || error === null) return 'ignored'
-  const { name, statusCode, status } = error as {
-    name?: unknown
-    statusCode?: unknown
-    status?: unknown
-  }
-  const code = typeof statusCode === 'number' ? statusCode : typeof status === 'number' ? status : 0
+  const { isObject, name, status } = readThrown(error)
+  if (!isObject) return 'ignored'
+  const code = status ?? 0
   if (name === 'TimeoutError' || name === 'AbortError' || code === 503 || code === 504) {
     return 'dropped'
   }
@@ -128,24 +128,22 @@ export const loadShedder = <I extends Integration = Integration>(
     telemetry.count('LoadShed', dimensions)
     if (telemetry.hasLogger) {
       const remainingMs = deadline.at - clock.now()
-      telemetry.log(
-        dryRun ? 'info' : 'warn',
-        dryRun
-          ? 'load shedder would refuse the request (dry run)'
-          : 'load shedder refused the request',
-        {
-          reason: refusal.reason,
-          priority,
-          status,
-          dryRun,
-          retryAfterSeconds,
-          limit: refusal.limit,
-          inFlight: slots.count,
-          remainingMs: Number.isFinite(remainingMs) ? Math.round(remainingMs) : undefined,
-          integration: deadline.integration,
-          requestId: requestIdOf(request.event, request.context),
-        },
-      )
+      const fields = {
+        reason: refusal.reason,
+        priority,
+        status,
+        dryRun,
+        retryAfterSeconds,
+        limit: refusal.limit,
+        inFlight: slots.count,
+        remainingMs: Number.isFinite(remainingMs) ? Math.round(remainingMs) : undefined,
+        integration: deadline.integration,
+        requestId: requestIdOf(request.event, request.context),
+        statusCode: status,
+      }
+      // A refusal is the request's failure: its one log line (H7); a dry run is not.
+      if (dryRun) telemetry.log('info', 'load shedder would refuse the request (dry run)', fields)
+      else telemetry.logFailure(request, 'warn', 'load shedder refused the request', fields)
     }
     if (!dryRun) throw refusalError({ refusal, status, priority, retryAfterSeconds })
   }
@@ -167,7 +165,7 @@ export const loadShedder = <I extends Integration = Integration>(
 
   /** Releases whatever the request holds, once, whichever hook gets here first. */
   const finish = (request: RequestLike, outcome: Outcome): void | Promise<void> => {
-    const state = request.internal[STATE_KEY] as ShedderState | undefined
+    const state = peekRequestState(request)?.loadShedder as ShedderState | undefined
     if (state === undefined || !state.admitted || state.finished) return
     state.finished = true
     if (slots.release(state) && outcome !== 'ignored' && learns) {
@@ -214,14 +212,20 @@ export const loadShedder = <I extends Integration = Integration>(
   }
 
   function loadShedderBefore(request: RequestLike): void | Promise<void> {
-    let state = request.internal[STATE_KEY] as ShedderState | undefined
+    // H2: an event from no HTTP front door is admitted untouched, never counted or shed.
+    if (frontDoorOf(request, config.integration) === undefined) {
+      telemetry.stepAside(request)
+      return
+    }
+    const shared = requestState(request)
+    let state = shared.loadShedder as ShedderState | undefined
     if (state === undefined) {
       if (!warnedNoPlugin) warnNoPlugin()
       state = newState()
-      request.internal[STATE_KEY] = state
+      shared.loadShedder = state
     }
     const event = request.event as EventOf<I>
-    let deadline = getRequestDeadline(request)
+    let deadline = shared.deadline
     let now: number
     if (deadline === undefined) {
       deadline = computeDeadline(event, request.context, config.deadlineOptions)
@@ -272,7 +276,7 @@ export const loadShedder = <I extends Integration = Integration>(
 
   const plugin: PluginHooks = {
     requestStart: function loadShedderRequestStart(request) {
-      request.internal[STATE_KEY] = newState()
+      requestState(request).loadShedder = newState()
     },
     requestEnd: function loadShedderRequestEnd(request) {
       // Reached with something unreleased only when a later middleware answered early (the

@@ -4,10 +4,13 @@ import {
   assertKnownOptions,
   assertNumber,
   assertOneOf,
+  assertTelemetryOptions,
   type Clock,
   createTelemetry,
   type DeadlineOptions,
   GateproofOptionsError,
+  INTEGRATIONS,
+  type Integration,
   isObject,
   type ProxyEvent,
   systemClock,
@@ -59,6 +62,11 @@ export interface EventLoopPolicyOptions {
 }
 
 export interface LoadShedderOptions<TEvent = ProxyEvent> extends TelemetryOptions {
+  /**
+   * The front door; `auto` (default) detects it from each event and steps aside (admits
+   * without counting) for an event from none of them (SQS, EventBridge, a warmer…).
+   */
+  integration?: 'auto' | Integration
   /** Status of a refusal. Default 429. */
   status?: 429 | 503
   /** Decide, log and count, but admit every request. Default false. */
@@ -117,6 +125,7 @@ export interface ResolvedEventLoopPolicy {
 }
 
 export interface ResolvedOptions<TEvent> {
+  integration: Integration | undefined
   status: 429 | 503
   dryRun: boolean
   deadline: ResolvedDeadlinePolicy | undefined
@@ -134,6 +143,7 @@ export interface ResolvedOptions<TEvent> {
 }
 
 const OPTION_KEYS = [
+  'integration',
   'status',
   'dryRun',
   'deadline',
@@ -185,6 +195,8 @@ export function resolveOptions<TEvent>(
 ): ResolvedOptions<TEvent> {
   // Passed as `unknown` so the assertion does not narrow the typed options to a record.
   assertKnownOptions(PKG, options as unknown, OPTION_KEYS)
+  assertOneOf<string>(PKG, 'integration', options.integration, ['auto', ...INTEGRATIONS])
+  assertTelemetryOptions(PKG, options)
   assertStatus(options.status)
   assertBoolean(PKG, 'dryRun', options.dryRun)
   assertNumber(PKG, 'inFlight', options.inFlight, { min: 1, max: 1e6, integer: true })
@@ -206,13 +218,19 @@ export function resolveOptions<TEvent>(
     })
   }
 
+  const integration =
+    options.integration === undefined || options.integration === 'auto'
+      ? undefined
+      : options.integration
   const deadlineOptions: DeadlineOptions = { clock: options.clock ?? systemClock }
+  if (integration !== undefined) deadlineOptions.integration = integration
   if (options.integrationTimeoutMs !== undefined) {
     deadlineOptions.integrationTimeoutMs = options.integrationTimeoutMs
   }
   if (options.marginMs !== undefined) deadlineOptions.marginMs = options.marginMs
 
   return {
+    integration,
     status: options.status ?? 429,
     dryRun: options.dryRun ?? false,
     deadline: resolveDeadline(options.deadline),
