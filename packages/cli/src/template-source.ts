@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, dirname, extname, join, resolve } from 'node:path'
-import { parseTemplate } from './cfn-yaml.js'
+import { basename, dirname, join, resolve } from 'node:path'
+import { loadTemplates, type Template } from '@gateproof/observability'
 import { UsageError } from './command.js'
 import { importModule } from './load-handler.js'
 import { readTemplateApp, type TemplateApp } from './template.js'
@@ -28,7 +28,7 @@ export async function loadTemplate(path: string, cwd: string): Promise<LoadedTem
   if (statSync(file).isDirectory()) {
     if (existsSync(join(file, 'cdk.json')))
       return synthesize(cdkEntry(join(file, 'cdk.json')), path)
-    if (existsSync(join(file, 'manifest.json'))) return fromAssembly(file, path, () => undefined)
+    if (existsSync(join(file, 'manifest.json'))) return read(file, path, () => undefined)
     for (const name of ['template.yaml', 'template.yml', 'template.json']) {
       if (existsSync(join(file, name))) return loadTemplate(join(file, name), cwd)
     }
@@ -36,14 +36,30 @@ export async function loadTemplate(path: string, cwd: string): Promise<LoadedTem
   }
   if (basename(file) === 'cdk.json') return synthesize(cdkEntry(file), path)
   if (CDK_ENTRY.test(file)) return synthesize(file, path)
-  let template: unknown
+  return read(file, path, () => undefined)
+}
+
+/** Every template at `file` (a template, or each stack of a cloud assembly) read as one app. */
+async function read(file: string, source: string, dispose: () => void): Promise<LoadedTemplate> {
+  let templates: Template[]
   try {
-    const text = readFileSync(file, 'utf8')
-    template = extname(file) === '.json' ? JSON.parse(text) : parseTemplate(text)
+    templates = await loadTemplates(file)
   } catch (error) {
-    throw new Error(`cannot parse ${path}: ${(error as Error).message}`)
+    dispose()
+    throw new Error(`cannot read ${source}: ${(error as Error).message}`)
   }
-  return { app: readTemplateApp(template, dirname(file)), source: path, dispose: () => undefined }
+  // Relative code paths start beside a template file, or at the cloud assembly's root.
+  const baseDir = statSync(file).isDirectory() ? file : dirname(file)
+  const app: TemplateApp = { routes: [], functions: {} }
+  for (const template of templates) {
+    const stack = readTemplateApp(
+      { Resources: template.resources, Globals: template.globals },
+      baseDir,
+    )
+    app.routes.push(...stack.routes)
+    Object.assign(app.functions, stack.functions)
+  }
+  return { app, source, dispose }
 }
 
 /** The app's entry file from `cdk.json`'s `app` command (`npx tsx src/app.ts`, `node bin/app.js`). */
@@ -76,21 +92,5 @@ async function synthesize(entry: string, source: string): Promise<LoadedTemplate
     if (previous === undefined) delete process.env.CDK_OUTDIR
     else process.env.CDK_OUTDIR = previous
   }
-  return fromAssembly(outdir, source, dispose)
-}
-
-/** Every stack template of a cloud assembly, read as one app. */
-function fromAssembly(dir: string, source: string, dispose: () => void): LoadedTemplate {
-  const templates = readdirSync(dir).filter((name) => name.endsWith('.template.json'))
-  if (templates.length === 0) {
-    dispose()
-    throw new Error(`${source} produced no stack template (*.template.json)`)
-  }
-  const app: TemplateApp = { routes: [], functions: {} }
-  for (const name of templates) {
-    const stack = readTemplateApp(JSON.parse(readFileSync(join(dir, name), 'utf8')), dir)
-    app.routes.push(...stack.routes)
-    Object.assign(app.functions, stack.functions)
-  }
-  return { app, source, dispose }
+  return read(outdir, source, dispose)
 }

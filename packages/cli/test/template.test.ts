@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { parseTemplate } from '../src/cfn-yaml.js'
 import { readTemplateApp } from '../src/template.js'
 import { loadTemplate } from '../src/template-source.js'
 
@@ -19,21 +18,7 @@ describe('--template: routes from SAM, CloudFormation and CDK (issue 13, "routes
     )
   })
 
-  it('parses the CloudFormation short forms !Ref, !GetAtt, !Sub, !Join into their long forms', () => {
-    expect(
-      parseTemplate(
-        `a: !Ref T\nb: !GetAtt Fn.Arn\nc: !Sub "x-\${A}"\nd: !Sub ["\${X}", { X: !Ref Y }]\ne: !Join [/, [a, !Ref B]]\n`,
-      ),
-    ).toEqual({
-      a: { Ref: 'T' },
-      b: { 'Fn::GetAtt': ['Fn', 'Arn'] },
-      c: { 'Fn::Sub': `x-\${A}` },
-      d: { 'Fn::Sub': [`\${X}`, { X: { Ref: 'Y' } }] },
-      e: { 'Fn::Join': ['/', ['a', { Ref: 'B' }]] },
-    })
-  })
-
-  it('reads plain CloudFormation: ApiGateway::Method paths through nested Resources, V2 Routes, functions by Uri', async () => {
+  it('reads plain CloudFormation (!GetAtt, !Sub, !Join): ApiGateway::Method paths through nested Resources, V2 Routes, functions by Uri', async () => {
     const { app } = await loadTemplate('cloudformation.yaml', fixtures)
     expect(app.routes).toEqual([
       { method: 'GET', path: '/orders/{id}', integration: 'rest', functionId: 'OrdersFunction' },
