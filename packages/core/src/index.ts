@@ -6,6 +6,13 @@ export {
   detectAuthorizer,
   type HttpApiV1AuthorizerEvent,
 } from './authorizer-event.js'
+export {
+  INVOKE_ACTION,
+  iamPatternMatches,
+  type PolicyDecision,
+  policyDecision,
+  stageWildcardArn,
+} from './authorizer-policy.js'
 export { type Clock, systemClock } from './clock.js'
 export {
   ageAtArrivalMs,

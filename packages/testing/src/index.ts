@@ -1,4 +1,11 @@
 export {
+  type HttpApiAuthorizerEventOptions,
+  httpApiAuthorizerEvent,
+  methodArnFor,
+  requestAuthorizerEvent,
+  tokenAuthorizerEvent,
+} from './authorizer-events.js'
+export {
   type Capture,
   type CapturedLog,
   type CapturedMetric,
@@ -31,6 +38,12 @@ export {
   type LocalGatewayOptions,
   startLocalGateway,
 } from './local-gateway.js'
+export {
+  type AuthorizerClientView,
+  type AuthorizerOutcome,
+  type SimulateAuthorizerOptions,
+  simulateAuthorizer,
+} from './simulate-authorizer.js'
 export {
   type ClientResponse,
   type FunctionOutcome,

@@ -40,7 +40,8 @@ const ALB_PAYLOAD_LIMIT = 1_048_576
 const ALB_HEADER_LIMIT = 32 * 1024
 const REST_HEADER_LIMIT = 10_240
 
-class Verdict {
+/** The rows an answer rests on, and the answer; shared with the authorizer simulator. */
+export class Verdict {
   readonly rows: FactRow[] = []
   cite(...rows: FactRow[]): this {
     for (const row of rows) if (!this.rows.includes(row)) this.rows.push(row)
