@@ -120,11 +120,16 @@ describe('one log line and one AuthorizerOutcome metric per non-allow outcome or
   it('without a Logger, only a failure the gateway turns into a 500 writes one JSON line to stderr; logger: false silences it', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined)
     try {
-      await run(() => deny('u', { methodArn: ARN }), event)
+      const noLogger = { logger: undefined }
+      await run(() => deny('u', { methodArn: ARN }), event, noLogger)
       expect(spy).not.toHaveBeenCalled()
-      await run(() => {
-        throw new Error('down')
-      }, event)
+      await run(
+        () => {
+          throw new Error('down')
+        },
+        event,
+        noLogger,
+      )
       expect(spy).toHaveBeenCalledTimes(1)
       expect(JSON.parse(String(spy.mock.calls[0]?.[0]))).toMatchObject({
         outcome: 'error',
