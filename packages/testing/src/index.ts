@@ -39,17 +39,17 @@ export {
   startLocalGateway,
 } from './local-gateway.js'
 export {
-  type AuthorizerClientView,
-  type AuthorizerOutcome,
-  type SimulateAuthorizerOptions,
-  simulateAuthorizer,
-} from './simulate-authorizer.js'
-export {
   type ClientResponse,
   type FunctionOutcome,
   type SimulateOptions,
   simulateGateway,
 } from './simulate.js'
+export {
+  type AuthorizerClientView,
+  type AuthorizerOutcome,
+  type SimulateAuthorizerOptions,
+  simulateAuthorizer,
+} from './simulate-authorizer.js'
 export {
   HANDLER_STREAMING,
   type InvokeStreamingOptions,
