@@ -1,171 +1,95 @@
 #!/usr/bin/env node
-// Cold-start cost of the preset:
-//   - ESM import time of `gateproof` in a fresh Node process, beside the baseline a handler
-//     on Middy + http-error-handler + Powertools Metrics and Logger imports anyway;
-//   - the esbuild-bundled, minified size of a handler on the full preset and of the same
-//     handler on the baseline, with Middy and Powertools bundled in and left external.
-// Targets (issue 8): the preset adds < 5 ms import time and < 15 KB minified over the baseline.
+// Cold-start cost: each handler variant of bench/lib/bundles.mjs built as one minified esbuild
+// bundle (what a Lambda deployment usually ships) and imported in fresh Node processes,
+// interleaved so that other load on the machine hits every variant alike; and the same for each
+// package on its own (its whole namespace, its dependencies inside).
+// Targets (issue 18): gateproof() imports within 3 ms of Middy + http-error-handler +
+// http-errors, its bundle within 30 KB; `proxyShape: false` bundles smaller (tree-shaking).
+// Wall-clock figures; bench/instructions.mjs counts the instructions of the same imports.
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/cold-start.{json,md}.
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { machine, median, record, table } from './harness.mjs'
+import { BASELINE, buildAll, PRESET, root } from './lib/bundles.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const RUNS = Number(process.env.RUNS ?? 15)
+const RUNS = Number(process.env.RUNS ?? 25)
 
-const BASELINE = `
-import { Logger } from '@aws-lambda-powertools/logger'
-import { Metrics } from '@aws-lambda-powertools/metrics'
-import middy from '@middy/core'
-import httpErrorHandler from '@middy/http-error-handler'
-const metrics = new Metrics({ namespace: 'orders' })
-const logger = new Logger({ serviceName: 'orders' })
-export const handler = middy(async () => ({ statusCode: 200, body: 'ok' })).use(httpErrorHandler())
-`
-const PRESET = `
-import { Logger } from '@aws-lambda-powertools/logger'
-import { Metrics } from '@aws-lambda-powertools/metrics'
-import { gateproof } from 'gateproof'
-const metrics = new Metrics({ namespace: 'orders' })
-const logger = new Logger({ serviceName: 'orders' })
-export const handler = gateproof(async () => ({ statusCode: 200, body: 'ok' }), { metrics, logger })
-`
+// One sample: a fresh process timing its own `import()` of the bundle.
+const importMs = (file) => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t))`
+  return Number(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root }),
+  )
+}
+
+/** Median import ms of each bundle, over RUNS interleaved rounds. */
+function importTimes(bundles) {
+  const samples = Object.fromEntries(Object.keys(bundles).map((name) => [name, []]))
+  for (let i = 0; i < RUNS; i += 1) {
+    for (const [name, { file }] of Object.entries(bundles)) samples[name].push(importMs(file))
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, median(s)]))
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
+const ms = (n) => `${n.toFixed(1)} ms`
+const signed = (n, unit) => `${n >= 0 ? '+' : ''}${n.toFixed(1)} ${unit}`
 
 const work = mkdtempSync(join(root, 'bench', '.cold-'))
 try {
-  const files = {}
-  for (const [name, source] of Object.entries({ baseline: BASELINE, preset: PRESET })) {
-    files[name] = join(work, `${name}.mjs`)
-    writeFileSync(files[name], source)
-  }
+  const { handlers, packages, empty } = await buildAll(work)
+  const handlerMs = importTimes({ empty, ...handlers })
+  const packageMs = importTimes({ empty, ...packages })
+  const base = handlers[BASELINE]
+  const addedMs = handlerMs[PRESET] - handlerMs[BASELINE]
+  const addedKb = (handlers[PRESET].bytes - base.bytes) / 1024
 
-  // Each sample is a fresh process timing its own `import()` of the handler module.
-  const importMs = (file) => {
-    const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t))`
-    const samples = []
-    for (let i = 0; i < RUNS; i += 1) {
-      samples.push(
-        Number(
-          execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root }),
-        ),
-      )
-    }
-    return median(samples)
-  }
-  // Interleave so background load hits both alike.
-  const imports = { baseline: [], preset: [] }
-  for (let i = 0; i < 3; i += 1) {
-    imports.baseline.push(importMs(files.baseline))
-    imports.preset.push(importMs(files.preset))
-  }
-  const importTime = { baseline: median(imports.baseline), preset: median(imports.preset) }
-
-  const EXTERNAL = ['@middy/*', '@aws-lambda-powertools/*']
-  const size = async (file, external) => {
-    const result = await build({
-      entryPoints: [file],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      write: false,
-      external,
-      nodePaths: [join(root, 'node_modules')],
-      absWorkingDir: root,
-    })
-    return result.outputFiles[0].contents.byteLength
-  }
-  const sizes = {}
-  for (const name of ['baseline', 'preset']) {
-    sizes[name] = {
-      bundled: await size(files[name], []),
-      external: await size(files[name], EXTERNAL),
-    }
-  }
-
-  // What a Lambda deployment usually ships: one minified bundle per handler.
-  const bundles = {}
-  for (const name of ['baseline', 'preset']) {
-    bundles[name] = join(work, `${name}.bundle.mjs`)
-    await build({
-      entryPoints: [files[name]],
-      outfile: bundles[name],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      nodePaths: [join(root, 'node_modules')],
-      absWorkingDir: root,
-      // Bundled CommonJS dependencies (http-errors) call require() for Node builtins.
-      banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
-    })
-  }
-  const bundledImports = { baseline: [], preset: [] }
-  for (let i = 0; i < 3; i += 1) {
-    bundledImports.baseline.push(importMs(bundles.baseline))
-    bundledImports.preset.push(importMs(bundles.preset))
-  }
-  const bundledImportTime = {
-    baseline: median(bundledImports.baseline),
-    preset: median(bundledImports.preset),
-  }
-
-  const addedMs = importTime.preset - importTime.baseline
-  const addedBundledMs = bundledImportTime.preset - bundledImportTime.baseline
-  const addedKb = (sizes.preset.bundled - sizes.baseline.bundled) / 1024
-  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`
   const markdown = `# Cold start
 
+## Handlers, one minified bundle each
+
 ${table(
-  [
-    'handler',
-    'import, node_modules',
-    'import, one bundle',
-    'bundle, all in',
-    'bundle, Middy + Powertools external',
-  ],
-  [
-    [
-      'Middy + http-error-handler + Powertools',
-      `${importTime.baseline.toFixed(1)} ms`,
-      `${bundledImportTime.baseline.toFixed(1)} ms`,
-      kb(sizes.baseline.bundled),
-      kb(sizes.baseline.external),
-    ],
-    [
-      'gateproof() + Powertools',
-      `${importTime.preset.toFixed(1)} ms`,
-      `${bundledImportTime.preset.toFixed(1)} ms`,
-      kb(sizes.preset.bundled),
-      kb(sizes.preset.external),
-    ],
-  ],
+  ['handler', 'import', 'vs baseline', 'bundle', 'vs baseline'],
+  Object.entries(handlers).map(([name, { bytes }]) => [
+    name,
+    ms(handlerMs[name] - handlerMs.empty),
+    signed(handlerMs[name] - handlerMs[BASELINE], 'ms'),
+    kb(bytes),
+    signed((bytes - base.bytes) / 1024, 'KB'),
+  ]),
 )}
 
-The preset adds **${addedBundledMs.toFixed(1)} ms** of import time as a bundle (${addedMs.toFixed(1)} ms as
-unbundled ESM from node_modules; target < 5 ms) and **${addedKb.toFixed(1)} KB**
-minified (target < 15 KB). Import time: median over 3 × ${RUNS} fresh \`node\` processes each timing
-\`await import(handler)\`, of the unbundled ESM in node_modules and of one minified esbuild bundle
-(Middy and Powertools inside); sizes: esbuild, minified, ESM, node22.
-Node ${process.version}; ${machine().cpu}.
+\`gateproof()\` adds **${signed(addedMs, 'ms')}** of import time (target ≤ +3 ms) and
+**${signed(addedKb, 'KB')}** minified (target ≤ +30 KB) over ${BASELINE}.
+\`proxyShape: false\` bundles ${kb(handlers['gateproof()'].bytes - handlers['gateproof({ proxyShape: false })'].bytes)} less:
+what a preset does not use tree-shakes away.
+
+## Packages on their own (whole namespace, dependencies inside)
+
+${table(
+  ['package', 'import', 'bundle'],
+  Object.entries(packages).map(([name, { bytes }]) => [
+    name,
+    ms(packageMs[name] - packageMs.empty),
+    kb(bytes),
+  ]),
+)}
+
+Import: median over ${RUNS} interleaved rounds of fresh \`node\` processes each timing
+\`await import(bundle)\`, minus the same for an empty module (${ms(handlerMs.empty)}). Bundles: esbuild,
+minified, ESM, node22, every dependency inside. Node ${process.version}; ${machine().cpu}.
 `
   record(
     'cold-start',
     {
       machine: machine(),
       runs: RUNS,
-      importMs: importTime,
-      bundledImportMs: bundledImportTime,
-      bytes: sizes,
+      importMs: handlerMs,
+      bytes: Object.fromEntries(Object.entries(handlers).map(([n, b]) => [n, b.bytes])),
+      packageImportMs: packageMs,
+      packageBytes: Object.fromEntries(Object.entries(packages).map(([n, b]) => [n, b.bytes])),
       addedMs,
-      addedBundledMs,
       addedKb,
     },
     markdown,

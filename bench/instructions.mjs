@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// Instruction counts (valgrind callgrind, `Ir`) for the warm path and for import: unlike
+// wall-clock time they do not move with other load on the machine, so they show what a
+// change saves even on a busy shared CPU.
+//   - warm: instructions per invocation of each variant of bench/lib/variants.mjs, as
+//     (Ir of WARMUP + CALLS invocations − Ir of WARMUP invocations) / CALLS, each run a fresh
+//     `node --predictable --predictable-gc-schedule` (deterministic JIT and GC schedule);
+//   - import: Ir of importing each bundle of bench/lib/bundles.mjs, minus an empty module.
+// Needs `valgrind` (apt-get install valgrind). Slow (each run ~5–60 s under valgrind):
+//   ONLY=warm|import   VARIANTS='gateproof(),Middy + http-error-handler'   CALLS=5000 WARMUP=5000
+// Imports the BUILT packages (`pnpm build` first). Writes bench/results/instructions.{json,md}.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { machine, record, table } from './harness.mjs'
+import * as bundles from './lib/bundles.mjs'
+import { BASELINE, PRESET, VARIANTS, WORK } from './lib/variants.mjs'
+
+const worker = fileURLToPath(new URL('./lib/count-worker.mjs', import.meta.url))
+const WARMUP = Number(process.env.WARMUP ?? 5000)
+const CALLS = Number(process.env.CALLS ?? 5000)
+const ONLY = process.env.ONLY
+const selected = process.env.VARIANTS?.split(',').map((name) => name.trim())
+const HAND_WRITTEN = 'Middy + hand-written Powertools onError'
+
+try {
+  execFileSync('valgrind', ['--version'])
+} catch {
+  console.log('instructions: valgrind is not installed (apt-get install valgrind); skipped')
+  process.exit(0)
+}
+
+/** Instructions executed by `node <args>` from start to exit. */
+function instructions(args) {
+  const out = execFileSync(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      '--predictable',
+      '--predictable-gc-schedule',
+      worker,
+      ...args,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 },
+  )
+  const match = /Collected : (\d+)/.exec(out)
+  if (!match) throw new Error(`no instruction count in:\n${out}`)
+  return Number(match[1])
+}
+
+const result = { machine: machine(), warmup: WARMUP, calls: CALLS, warm: {}, imports: {} }
+const sections = []
+const fmt = (n) => Math.round(n).toLocaleString('en-US')
+
+if (ONLY !== 'import') {
+  const names = Object.keys(VARIANTS).filter((name) => !selected || selected.includes(name))
+  for (const path of Object.keys(WORK)) {
+    result.warm[path] = {}
+    for (const name of names) {
+      const before = instructions(['warm', name, path, String(WARMUP)])
+      const after = instructions(['warm', name, path, String(WARMUP + CALLS)])
+      result.warm[path][name] = (after - before) / CALLS
+      console.log(`warm ${path} ${name}: ${fmt(result.warm[path][name])} Ir/call`)
+    }
+  }
+  const { success, error } = result.warm
+  const ratio = (a, b, path) => (path[a] !== undefined && path[b] ? path[a] / path[b] : undefined)
+  result.presetOverBaseline = ratio(PRESET, BASELINE, success)
+  result.presetErrorOverHandWritten = ratio(PRESET, HAND_WRITTEN, error)
+  sections.push(`## Warm path, instructions per invocation
+
+${table(
+  ['variant', 'success', 'vs baseline', 'error'],
+  names.map((name) => [
+    name,
+    fmt(success[name]),
+    success[BASELINE] ? `${(success[name] / success[BASELINE]).toFixed(2)}×` : '',
+    fmt(error[name]),
+  ]),
+)}
+
+${PRESET} success / ${BASELINE}: **${result.presetOverBaseline?.toFixed(2) ?? '–'}×** (target ≤ 1.25×);
+${PRESET} error / ${HAND_WRITTEN}: **${result.presetErrorOverHandWritten?.toFixed(2) ?? '–'}×** (target ≤ 1×).
+(Ir of ${WARMUP} + ${CALLS} invocations − Ir of ${WARMUP}) / ${CALLS}, the same work as bench/overhead.mjs.`)
+}
+
+if (ONLY !== 'warm') {
+  const work = mkdtempSync(join(bundles.root, 'bench', '.ir-'))
+  try {
+    const { handlers, packages, empty } = await bundles.buildAll(work)
+    const floor = instructions(['import', empty.file])
+    const count = (group) =>
+      Object.fromEntries(
+        Object.entries(group).map(([name, { file }]) => {
+          const ir = instructions(['import', file]) - floor
+          console.log(`import ${name}: ${fmt(ir)} Ir`)
+          return [name, ir]
+        }),
+      )
+    result.imports = { handlers: count(handlers), packages: count(packages) }
+    const base = result.imports.handlers[bundles.BASELINE]
+    sections.push(`## Import, instructions (one minified bundle, minus an empty module)
+
+${table(
+  ['handler', 'import Ir', 'vs baseline'],
+  Object.entries(result.imports.handlers).map(([name, ir]) => [
+    name,
+    fmt(ir),
+    `${ir - base >= 0 ? '+' : ''}${fmt(ir - base)}`,
+  ]),
+)}
+
+${table(
+  ['package (whole namespace, dependencies inside)', 'import Ir'],
+  Object.entries(result.imports.packages).map(([name, ir]) => [name, fmt(ir)]),
+)}`)
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+const markdown = `# Instruction counts (valgrind callgrind)
+
+${sections.join('\n\n')}
+
+Each figure comes from fresh \`node --predictable --predictable-gc-schedule\` processes under
+\`valgrind --tool=callgrind\`: repeatable to a few hundred instructions whatever else runs on the
+machine. Node ${process.version}; ${machine().cpu}.
+`
+record('instructions', result, markdown)
+console.log(markdown)
