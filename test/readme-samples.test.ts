@@ -1,0 +1,143 @@
+// Issue 13, "docs samples are real files": every README/docs code block is a snippet file (or says it is
+// not code), equal to it; every snippet file runs as written here, with real Middy, Powertools and
+// http-errors. `pnpm typecheck` typechecks the same files (root tsconfig.json includes docs/snippets).
+import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Integration } from '@gateproof/core'
+import { validateProxyResult } from '@gateproof/proxy-shape'
+import { type Capture, captureOutput, eventFor, lambdaContext } from '@gateproof/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type RedisServer,
+  redisServerAvailable,
+  startRedis,
+} from '../packages/redis-limiter/test/helpers/redis-server.js'
+import { check, ROOT, report, snippetFiles } from '../scripts/snippets.mjs'
+
+interface Ran {
+  /** The module's exports. */
+  module: Record<string, unknown>
+  /** What its exported `handler` answered to an event of its front door (if it exports one). */
+  result: unknown
+  capture: Capture
+}
+
+/**
+ * What a snippet must do beyond the default (its `handler`, when it exports one, answers a valid
+ * non-5xx response for its front door). Keyed by path under docs/snippets/.
+ */
+const EXPECTATIONS: Record<string, (ran: Ran) => void | Promise<void>> = {
+  'proxy-shape/without-proxy-shape.ts': ({ result }) => {
+    // The point of the sample: plain Middy lets a response through that REST rejects (R17).
+    expect(validateProxyResult(result, 'rest').valid).toBe(false)
+  },
+  'redis-limiter/fleet-limit.ts': async ({ module, result }) => {
+    expect(result).toMatchObject({ statusCode: 200 })
+    await (module.redis as { quit(): Promise<unknown> }).quit()
+  },
+  'error-mapper/built-in-rules.ts': ({ result }) => {
+    // The catch-all rule answers 500 with its own title; the thrown message stays inside.
+    expect(result).toMatchObject({ statusCode: 500 })
+    expect(JSON.stringify(result)).toContain('Something went wrong')
+    expect(JSON.stringify(result)).not.toContain('disk full')
+  },
+  'timeout-guard/abort-work.ts': ({ result }) => {
+    // DynamoDB and the pricing service are the local stand-ins started below.
+    expect(result).toMatchObject({ statusCode: 200 })
+    expect(JSON.parse((result as { body: string }).body)).toEqual({
+      order: { id: { S: '42' } },
+      prices: { EUR: 12.5 },
+    })
+  },
+}
+
+/** Snippets that need a real redis-server (REDIS_URL is set for them). */
+const NEEDS_REDIS = new Set(['redis-limiter/fleet-limit.ts'])
+
+const integrationOf = (source: string): Integration =>
+  (/integration:\s*'(rest|http-v1|http-v2|alb|function-url)'/.exec(source)?.[1] as Integration) ??
+  'rest'
+
+describe('README samples are real files (issue 13)', () => {
+  it('every code block in every README and docs page is a snippet equal to its file, or says it is not code', () => {
+    const problems = check()
+    if (problems.length > 0) expect.fail(report(problems))
+  })
+
+  describe('every snippet runs as written', () => {
+    let redis: RedisServer | undefined
+    let services: Server | undefined
+    beforeAll(async () => {
+      // Stand-ins for what the samples call over the network: DynamoDB (JSON 1.0 protocol) and a
+      // pricing service, so the samples run as written, with the real AWS SDK, without AWS.
+      services = createServer((req, res) => {
+        if (req.method === 'POST') {
+          res.setHeader('content-type', 'application/x-amz-json-1.0')
+          res.end(JSON.stringify({ Item: { id: { S: '42' } } }))
+        } else {
+          res.setHeader('content-type', 'application/json')
+          res.end(JSON.stringify({ EUR: 12.5 }))
+        }
+      })
+      services.listen(0, '127.0.0.1')
+      await once(services, 'listening')
+      const { port } = services.address() as AddressInfo
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        PRICING_URL: `http://127.0.0.1:${port}/prices`,
+      })
+      if (redisServerAvailable) {
+        const server = await startRedis()
+        redis = server
+        process.env.REDIS_URL = `redis://127.0.0.1:${server.port}`
+      }
+    })
+    afterAll(async () => {
+      services?.close()
+      await redis?.stop()
+    })
+
+    for (const file of snippetFiles()) {
+      const name = file.slice('docs/snippets/'.length)
+      const runIf = NEEDS_REDIS.has(name) ? it.skipIf(!redisServerAvailable) : it
+      runIf(`${name} runs`, async () => {
+        const source = readFileSync(join(ROOT, file), 'utf8')
+        const capture = captureOutput()
+        try {
+          const module = (await import(pathToFileURL(join(ROOT, file)).href)) as Record<
+            string,
+            unknown
+          >
+          let result: unknown
+          const integration = integrationOf(source)
+          if (typeof module.handler === 'function') {
+            result = await module.handler(eventFor(integration), lambdaContext())
+          }
+          const expectation = EXPECTATIONS[name]
+          if (expectation) {
+            await expectation({ module, result, capture })
+          } else if (typeof module.handler === 'function') {
+            expect(validateProxyResult(result, integration)).toEqual({
+              valid: true,
+              violations: [],
+            })
+            const status =
+              typeof result === 'object' && result !== null && 'statusCode' in result
+                ? Number(result.statusCode)
+                : 200
+            expect(status, JSON.stringify(result)).toBeLessThan(500)
+          }
+        } finally {
+          capture.stop()
+        }
+      })
+    }
+  })
+})
