@@ -9,6 +9,11 @@ const alias = readdirSync(packagesDir).map((dir) => ({
   find: dir === 'gateproof' ? /^gateproof$/ : new RegExp(`^@gateproof/${dir}$`),
   replacement: `${packagesDir}${dir}/src/index.ts`,
 }))
+// Subpath exports, also from source.
+alias.push({
+  find: /^@gateproof\/observability\/cdk$/,
+  replacement: `${packagesDir}observability/src/cdk.ts`,
+})
 
 export default defineConfig({
   resolve: { alias },

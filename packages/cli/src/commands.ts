@@ -1,3 +1,4 @@
+import { doctorCommand } from '@gateproof/observability'
 import type { Command } from './command.js'
 import { serveCommand } from './serve.js'
 
@@ -5,4 +6,4 @@ import { serveCommand } from './serve.js'
  * Every `gateproof` subcommand, in `--help` order. A package that provides a command exports a
  * `Command` and adds one import and one entry here (and itself to package.json dependencies).
  */
-export const commands: readonly Command[] = [serveCommand]
+export const commands: readonly Command[] = [serveCommand, doctorCommand]

@@ -46,15 +46,15 @@ describe('gateproof: the command registry (issue 13, "--help for every command")
 
   it('a command registered by another package runs with argv and io, its exit code returned', async () => {
     const io = memoryIo()
-    const doctor = {
-      name: 'doctor',
+    const lint = {
+      name: 'lint',
       summary: 'check a template',
       run: async (argv: string[], commandIo: typeof io) => {
-        commandIo.stdout.write(`doctor ${argv.join(' ')}`)
+        commandIo.stdout.write(`lint ${argv.join(' ')}`)
         return 1
       },
     }
-    expect(await main(['doctor', 'template.yaml'], io, [...commands, doctor])).toBe(1)
-    expect(io.out()).toBe('doctor template.yaml')
+    expect(await main(['lint', 'template.yaml'], io, [...commands, lint])).toBe(1)
+    expect(io.out()).toBe('lint template.yaml')
   })
 })

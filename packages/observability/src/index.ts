@@ -1,4 +1,12 @@
 export { type Command, type CommandIo, doctorCommand } from './command.js'
+export {
+  type CloudFormationResource,
+  type CloudFormationValue,
+  type DashboardAlarmOptions,
+  type DashboardApi,
+  type DashboardOptions,
+  toCloudFormationDashboard,
+} from './dashboard.js'
 export { doctor, doctorRules } from './doctor.js'
 export { type Finding, SEVERITIES, type Severity } from './findings.js'
 export { type FormatOptions, formatFindings, summaryLine } from './format.js'

@@ -53,6 +53,8 @@ export interface StageModel {
   executionLogging: boolean
   accessLogFormat: string | undefined
   accessLogging: boolean
+  /** Why the stage exists when the template does not name it (SAM's extra `Stage` stage). */
+  note?: string
 }
 
 export interface IntegrationModel {
@@ -521,6 +523,18 @@ function readSamApi(
   }
   readOpenApi(api, id, p.DefinitionBody, template)
   api.stages.push(restStage(id, stringOf(p.StageName, template) ?? REST_DEFAULT_STAGE, p, template))
+  // Without OpenApiVersion, SAM's Deployment also carries `StageName: Stage`: a second, public
+  // stage with the same routes and none of the stage settings (SAM translator output).
+  if (p.OpenApiVersion === undefined) {
+    api.stages.push({
+      resource: id,
+      name: 'Stage',
+      executionLogging: false,
+      accessLogging: false,
+      accessLogFormat: undefined,
+      note: 'SAM creates this extra stage when OpenApiVersion is not set; set OpenApiVersion: "3.0" on the Api (or in Globals.Api) to drop it',
+    })
+  }
   const auth = recordOf(p.Auth)
   for (const [name, value] of Object.entries(recordOf(auth.Authorizers))) {
     const authorizer = recordOf(value)

@@ -174,8 +174,9 @@ const stageLogging: Rule = {
       .filter(({ stage }) => !stage.executionLogging && !stage.accessLogging)
       .map(({ api, stage, http }) => ({
         resource: stage.resource,
-        message: `Stage ${stage.name} of ${http ? 'HTTP API' : 'REST API'} ${api} has no ${http ? 'access logging' : 'execution logging and no access logging'}: when the gateway answers 5xx itself, nothing records why.`,
-        fix: ACCESS_LOG_FIX,
+        message: `Stage ${stage.name} of ${http ? 'HTTP API' : 'REST API'} ${api} has no ${http ? 'access logging' : 'execution logging and no access logging'}: when the gateway answers 5xx itself, nothing records why.${stage.note === undefined ? '' : ` ${stage.note}.`}`,
+        fix:
+          stage.note === undefined ? ACCESS_LOG_FIX : 'Set OpenApiVersion: "3.0" on the SAM Api.',
       }))
   },
 }

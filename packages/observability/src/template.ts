@@ -111,7 +111,6 @@ function parseYaml(text: string): unknown {
   const document = parseDocument(text, {
     customTags: CLOUDFORMATION_TAGS,
     prettyErrors: true,
-    uniqueKeys: false,
   })
   // An unknown tag is only a warning to the yaml package; to CloudFormation it is an error.
   const [problem] = [...document.errors, ...document.warnings]

@@ -150,9 +150,7 @@ describe('access-log-format (§3.3 $context.error.responseType, AZ32)', () => {
     const template = cleanTemplate()
     const access = props(template, 'HttpStage').AccessLogSettings as Record<string, unknown>
     access.Format = {
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
-      'Fn::Sub':
-        '{"a":"$context.integrationErrorMessage","b":"$context.error.responseType","s":"${AWS::StackName}"}',
+      'Fn::Sub': `{"a":"$context.integrationErrorMessage","b":"$context.error.responseType","s":"\${AWS::StackName}"}`,
     }
     expect(findingsOf(template, 'access-log-format')).toEqual([])
   })

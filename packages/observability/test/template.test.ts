@@ -23,8 +23,7 @@ Resources:
     expect(p).toEqual({
       Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
       Timeout: { 'Fn::If': ['Long', 60, { Ref: 'Short' }] },
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string
-      Description: { 'Fn::Sub': '${AWS::StackName}-fn' },
+      Description: { 'Fn::Sub': `\${AWS::StackName}-fn` },
       Layers: { 'Fn::Split': [',', { 'Fn::Join': [',', ['a', 'b']] }] },
       Tags: [{ Key: 'k', Value: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } }],
       Code: { ZipFile: { 'Fn::Base64': { 'Fn::Sub': 'x' } } },
@@ -47,6 +46,11 @@ Resources:
     ['no Resources', 'AWSTemplateFormatVersion: "2010-09-09"\n', /no Resources section/],
     ['a resource without Type', 'Resources:\n  A: { Properties: {} }\n', /resource A has no Type/],
     ['a list', '- 1\n- 2\n', /a template is a mapping/],
+    [
+      'a duplicate key (CloudFormation rejects it)',
+      'Resources:\n  A: { Type: X }\n  A: { Type: Y }\n',
+      /not valid JSON or YAML/,
+    ],
     ['Properties that are a list', 'Resources:\n  A: { Type: X, Properties: [] }', /not a mapping/],
   ])('gives a TemplateError, never a crash, for %s', (_name, text, message) => {
     expect(() => parseTemplate(text, 'bad.yaml')).toThrow(TemplateError)

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { main } from '../src/main.js'
+import { memoryIo } from './helpers.js'
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
+
+describe('gateproof doctor, registered by @gateproof/observability (issue 17)', () => {
+  it('gateproof doctor examples/rest-api/template.yaml checks the example and exits by its findings', async () => {
+    const io = { ...memoryIo(), cwd: repoRoot }
+    const code = await main(['doctor', 'examples/rest-api/template.yaml', '--json'], io)
+    const findings = JSON.parse(io.out()) as Array<{ rule: string; severity: string }>
+    expect(code).toBe(findings.some((f) => f.severity === 'error') ? 1 : 0)
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([])
+    expect(io.err()).toBe('')
+  })
+
+  it('gateproof doctor on a file that is not there exits 2 with the path named', async () => {
+    const io = { ...memoryIo(), cwd: repoRoot }
+    expect(await main(['doctor', 'examples/nope/template.yaml'], io)).toBe(2)
+    expect(io.err()).toMatch(/examples\/nope\/template\.yaml: no such file/)
+  })
+})
