@@ -108,11 +108,14 @@ export {
   type PreludeWriter,
   type ResponseSink,
   type StreamBody,
+  type StreamingResult,
 } from './stream-body.js'
 export {
   type AwsLambdaStreamingGlobal,
+  logStreamOutcome,
   type MiddyExecutionMode,
   rejectMiddy6StreamOption,
+  requireStreamState,
   type StreamingLambdaHandler,
   type StreamingModeOptions,
   streamingExecutionMode,

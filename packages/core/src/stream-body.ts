@@ -18,6 +18,16 @@ export type StreamBody =
   | null
   | undefined
 
+/** What a streaming handler returns: the prelude's fields and a body that streams (ST3, ST28). */
+export interface StreamingResult {
+  statusCode: number
+  headers?: Record<string, string>
+  /** REST only. */
+  multiValueHeaders?: Record<string, string[]>
+  cookies?: string[]
+  body?: StreamBody
+}
+
 /** The Lambda response stream, as the runtime hands it to a streaming handler (a Node Writable). */
 export interface ResponseSink {
   write(chunk: Uint8Array | string): boolean

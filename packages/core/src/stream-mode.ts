@@ -5,7 +5,12 @@ import { GateproofOptionsError } from './options.js'
 import { requestIdOf } from './request-id.js'
 import type { RequestLike } from './request-state.js'
 import { deliverStream, type PreludeWriter, type ResponseSink } from './stream-body.js'
-import { createStreamState, type StreamOutcome, type StreamState } from './stream-state.js'
+import {
+  createStreamState,
+  getStreamState,
+  type StreamOutcome,
+  type StreamState,
+} from './stream-state.js'
 
 const PACKAGE = '@gateproof/core'
 
@@ -207,8 +212,15 @@ function report(state: StreamState, request: RequestLike, outcome: StreamOutcome
     }
     return
   }
+  logStreamOutcome(request, outcome)
+}
+
+/**
+ * gateproof's voice without a Logger: one JSON line on `console.error` for a stream that
+ * did not end complete (as for every 5xx), nothing otherwise.
+ */
+export function logStreamOutcome(request: RequestLike, outcome: StreamOutcome): void {
   if (outcome.ended === 'complete') return
-  // No telemetry in the chain: one line, as gateproof writes for every 5xx without a logger.
   console.error(
     JSON.stringify({
       level: 'ERROR',
@@ -225,4 +237,18 @@ function report(state: StreamState, request: RequestLike, outcome: StreamOutcome
 
 function linkSignals(own: AbortSignal | undefined, stream: AbortSignal): AbortSignal {
   return own === undefined ? stream : AbortSignal.any([own, stream])
+}
+
+/**
+ * The stream state a streaming middleware works on: `undefined` for an event of no HTTP
+ * front door (left alone); a loud failure when Middy runs an HTTP request buffered, which
+ * is what a leftover Middy 6 `streamifyResponse: true` silently does (ST24).
+ */
+export function requireStreamState(request: RequestLike, pkg: string): StreamState | undefined {
+  const state = getStreamState(request)
+  if (state !== undefined || detectIntegration(request.event) === undefined) return state
+  throw new GateproofOptionsError(
+    pkg,
+    'this middleware needs the streaming execution mode, but Middy runs this request buffered: use gateproof(fn, { streaming: true }) or middy(fn, { executionMode: streamingExecutionMode() }) (Middy 7 ignores Middy 6’s streamifyResponse, ST24)',
+  )
 }

@@ -35,3 +35,4 @@ export {
 } from './map-error.js'
 export { type ErrorMapperOptions, type LogLevels, PACKAGE } from './options.js'
 export type { ErrorClass, ErrorMapping, ErrorRule, RuleContext, RuleMatcher } from './rule.js'
+export { STREAM_ERROR_METRIC, streamErrors } from './stream-errors.js'

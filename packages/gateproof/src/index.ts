@@ -11,12 +11,16 @@ export {
   type ProxyResult,
   type ResultOf,
   renderErrorResponse,
+  type StreamBody,
+  type StreamingResult,
+  streamingExecutionMode,
 } from '@gateproof/core'
 export {
   BUILT_IN_RULES,
   type ErrorMapperOptions,
   type ErrorRule,
   errorMapper,
+  streamErrors,
 } from '@gateproof/error-mapper'
 export {
   type Limiter,
@@ -32,9 +36,17 @@ export {
   type ProxyShapeMode,
   type ProxyShapeOptions,
   proxyShape,
+  type StreamShapeOptions,
+  streamShape,
   validateProxyResult,
 } from '@gateproof/proxy-shape'
-export { getDeadline, type TimeoutGuardOptions, timeoutGuard } from '@gateproof/timeout-guard'
+export {
+  getDeadline,
+  type StreamDeadlineOptions,
+  streamDeadline,
+  type TimeoutGuardOptions,
+  timeoutGuard,
+} from '@gateproof/timeout-guard'
 export { type GateproofOptions, PACKAGE } from './options.js'
 export {
   type GateproofHandler,
@@ -42,4 +54,5 @@ export {
   gateproof,
   gateproof as default,
   gateproofMiddlewares,
+  type StreamingEvent,
 } from './preset.js'

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import {
+  assertBoolean,
   assertKnownOptions,
   assertOneOf,
   type ErrorFormat,
@@ -8,11 +9,12 @@ import {
   INTEGRATIONS,
   type Integration,
   isObject,
+  rejectMiddy6StreamOption,
 } from '@gateproof/core'
 import type { ErrorMapperOptions } from '@gateproof/error-mapper'
 import type { LoadShedderOptions } from '@gateproof/load-shedder'
 import type { ProxyShapeOptions } from '@gateproof/proxy-shape'
-import type { TimeoutGuardOptions } from '@gateproof/timeout-guard'
+import type { StreamDeadlineOptions, TimeoutGuardOptions } from '@gateproof/timeout-guard'
 import type { MiddlewareObj } from '@middy/core'
 
 export const PACKAGE = 'gateproof'
@@ -43,6 +45,13 @@ export interface GateproofOptions<TEvent = unknown> {
    * `after`/`onError` also decorate gateproof's 429, 504 and mapped error responses.
    */
   decorators?: MiddlewareObj[]
+  /**
+   * Response streaming (REST `STREAM`, Function URL `RESPONSE_STREAM`): Middy's streaming
+   * execution mode with the same guarantees — the prelude checked and repaired before the
+   * first byte, errors before it rendered in the contract, clean truncation after it, total
+   * and idle stream deadlines. `true`, or the stream deadlines' options. Default `false`.
+   */
+  streaming?: boolean | StreamDeadlineOptions
 }
 
 const OPTION_KEYS = [
@@ -55,6 +64,7 @@ const OPTION_KEYS = [
   'loadShedder',
   'errorMapper',
   'decorators',
+  'streaming',
 ] as const
 
 const PARTS = ['proxyShape', 'timeoutGuard', 'loadShedder', 'errorMapper'] as const
@@ -63,7 +73,26 @@ export function validateOptions(options: GateproofOptions<never>): void {
   if (!isObject(options)) {
     throw new GateproofOptionsError(PACKAGE, 'options must be an object')
   }
+  rejectMiddy6StreamOption(PACKAGE, options)
   assertKnownOptions(PACKAGE, options, OPTION_KEYS)
+  if (typeof options.streaming !== 'object') assertBoolean(PACKAGE, 'streaming', options.streaming)
+  else if (options.streaming === null) {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      'option "streaming" must be a boolean or an options object',
+      {
+        option: 'streaming',
+      },
+    )
+  }
+  const integration = String(options.integration ?? 'auto')
+  if (options.streaming && ['http-v1', 'http-v2', 'alb'].includes(integration)) {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      `option "streaming": ${options.integration} does not stream responses (only REST and Function URLs do, ST31, ST32)`,
+      { option: 'streaming' },
+    )
+  }
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', ...INTEGRATIONS])
   for (const part of PARTS) {
     const value: unknown = options[part]

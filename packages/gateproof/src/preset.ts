@@ -6,13 +6,16 @@ import {
   type ProxyEvent,
   type ProxyResult,
   type ResultOf,
+  type StreamingResult,
+  streamingExecutionMode,
+  type WithPlugin,
 } from '@gateproof/core'
-import { errorMapper } from '@gateproof/error-mapper'
+import { errorMapper, streamErrors } from '@gateproof/error-mapper'
 import { loadShedder } from '@gateproof/load-shedder'
-import { proxyShape } from '@gateproof/proxy-shape'
-import { timeoutGuard } from '@gateproof/timeout-guard'
+import { proxyShape, type StreamShapeOptions, streamShape } from '@gateproof/proxy-shape'
+import { streamDeadline, timeoutGuard } from '@gateproof/timeout-guard'
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core'
-import type { Context } from 'aws-lambda'
+import type { APIGatewayProxyEvent, Context, LambdaFunctionURLEvent } from 'aws-lambda'
 import { type GateproofOptions, validateOptions } from './options.js'
 
 export interface GateproofParts {
@@ -43,8 +46,13 @@ export function gateproofMiddlewares<TEvent = unknown>(
   }
   // The shedder has no body format and takes the front door from the guard's deadline.
   const telemetry = { metrics: options.metrics, logger: options.logger }
+  const streaming = options.streaming !== undefined && options.streaming !== false
   const shape =
-    options.proxyShape === false ? undefined : proxyShape({ ...shared, ...options.proxyShape })
+    options.proxyShape === false
+      ? undefined
+      : streaming
+        ? streamShape({ ...shared, ...options.proxyShape } as StreamShapeOptions)
+        : proxyShape({ ...shared, ...options.proxyShape })
   const guard =
     options.timeoutGuard === false
       ? undefined
@@ -56,11 +64,39 @@ export function gateproofMiddlewares<TEvent = unknown>(
   const mapper =
     options.errorMapper === false ? undefined : errorMapper({ ...shared, ...options.errorMapper })
 
-  const middlewares = [shape, ...(options.decorators ?? []), guard, shedder, mapper].filter(
-    (part): part is NonNullable<typeof part> => part !== undefined,
-  ) as MiddlewareObj[]
-  return { plugin: gateproofPlugin(shape, guard, shedder), middlewares }
+  // Streaming: deadlines and stream errors are armed in `before`, ahead of the shedder, so a
+  // request it admits is covered; the execution mode is chosen here and nowhere else.
+  const deadline = streaming
+    ? streamDeadline(typeof options.streaming === 'object' ? options.streaming : {})
+    : undefined
+  const errors =
+    streaming && options.errorMapper !== false
+      ? streamErrors({ ...shared, ...options.errorMapper })
+      : undefined
+  const mode: PluginHooks | undefined = streaming
+    ? { executionMode: streamingExecutionMode({ format: options.format }) }
+    : undefined
+
+  const middlewares = [
+    shape,
+    ...(options.decorators ?? []),
+    guard,
+    deadline,
+    errors,
+    shedder,
+    mapper,
+  ].filter((part): part is NonNullable<typeof part> => part !== undefined) as MiddlewareObj[]
+  // streamShape needs no plugin hooks; proxyShape's cover early responses.
+  const shapeHooks = streaming ? undefined : (shape as WithPlugin | undefined)
+  return { plugin: gateproofPlugin(shapeHooks, guard, shedder, mode), middlewares }
 }
+
+type StreamDeadlineOptionsOf = Exclude<GateproofOptions['streaming'], boolean | undefined>
+
+/** The events of the front doors that stream (ST1, ST16). */
+export type StreamingEvent = APIGatewayProxyEvent | LambdaFunctionURLEvent
+/** The front doors that stream (ST1, ST31, ST32). */
+export type StreamingIntegration = 'rest' | 'function-url'
 
 /** A handler as Middy calls it: the event, the Lambda context, and an `AbortSignal` the timeout guard aborts. */
 export type GateproofHandler<TEvent, TResult> = (
@@ -79,6 +115,25 @@ export type GateproofHandler<TEvent, TResult> = (
  * `APIGatewayProxyEvent` and it must return an `APIGatewayProxyResult` (one pair per front
  * door, see `EventOf`/`ResultOf`); without it, `event` is the union of the five.
  */
+/**
+ * Streaming (`streaming: true`, REST `STREAM` and Function URL `RESPONSE_STREAM`): the
+ * handler returns a `StreamingResult` whose `body` may be text, bytes, a Node or web stream
+ * or an async iterable; the result is Middy's streaming handler (`awslambda.streamifyResponse`).
+ */
+export function gateproof<I extends StreamingIntegration>(
+  handler: GateproofHandler<NoInfer<EventOf<I>>, StreamingResult>,
+  options: GateproofOptions<NoInfer<EventOf<I>>> & {
+    integration: I
+    streaming: true | StreamDeadlineOptionsOf
+  },
+): MiddyfiedHandler<EventOf<I>, StreamingResult, Error, Context>
+export function gateproof(
+  handler: GateproofHandler<StreamingEvent, StreamingResult>,
+  options: GateproofOptions<StreamingEvent> & {
+    integration?: 'auto'
+    streaming: true | StreamDeadlineOptionsOf
+  },
+): MiddyfiedHandler<StreamingEvent, StreamingResult, Error, Context>
 export function gateproof<I extends Integration>(
   // NoInfer: the front door is read from `options.integration` alone, never guessed from the handler.
   handler: GateproofHandler<NoInfer<EventOf<I>>, NoInfer<ResultOf<I>>>,

@@ -4,6 +4,7 @@ import {
   type EventOf,
   frontDoorOf,
   type Integration,
+  isStreamingRequest,
   type PluginHooks,
   peekRequestState,
   type RequestLike,
@@ -267,6 +268,8 @@ export const loadShedder = <I extends Integration = Integration>(
   }
 
   function loadShedderAfter(request: RequestLike): void | Promise<void> {
+    // A streamed response is still running: requestEnd releases the slot once it has ended.
+    if (isStreamingRequest(request)) return
     return finish(request, 'served')
   }
 

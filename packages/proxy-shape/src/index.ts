@@ -23,3 +23,10 @@ export {
 } from './violations.js'
 
 export default proxyShape
+export {
+  type StreamShapeOptions,
+  type StreamShapeResult,
+  type StreamShapeTarget,
+  shapeStreamResponse,
+  streamShape,
+} from './stream-shape.js'

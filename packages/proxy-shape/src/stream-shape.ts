@@ -1,0 +1,320 @@
+import {
+  assertKnownOptions,
+  assertOneOf,
+  createTelemetry,
+  detectIntegration,
+  type ErrorFormat,
+  findHeaderKey,
+  isObject,
+  isValidHeaderName,
+  PRELUDE_KEYS,
+  type RequestLike,
+  renderErrorResponse,
+  requestIdOf,
+  requireStreamState,
+  sanitizeHeaderValue,
+  setHeader,
+  type TelemetryOptions,
+} from '@gateproof/core'
+import type { MiddlewareObj } from '@middy/core'
+import { MODES, PACKAGE, type ProxyShapeMode } from './options.js'
+import { reportViolations, type ViolationAction } from './report.js'
+import { memberPath, type Violation, type ViolationRule } from './violations.js'
+
+/** The front doors that stream (ST1, ST31, ST32); `auto` detects them from each event. */
+export type StreamShapeTarget = 'rest' | 'function-url'
+
+export interface StreamShapeOptions extends TelemetryOptions {
+  /** Whose rules apply. Default `auto`. */
+  integration?: 'auto' | StreamShapeTarget
+  /** `repair` (default), `strict` (every violation becomes a rendered 500) or `report`. */
+  mode?: ProxyShapeMode
+  /** Body of the rendered 500. Default `problem`. */
+  format?: ErrorFormat
+}
+
+const KEYS = ['integration', 'mode', 'format', 'metrics', 'logger'] as const
+
+export interface StreamShapeResult {
+  /** The response to stream: repaired, or a rendered 500 when it could not be. */
+  response: unknown
+  violations: Violation[]
+  /** False when something could not be repaired. */
+  repairable: boolean
+}
+
+/**
+ * The prelude of a streamed response checked and repaired before the first byte, per
+ * front door: status (an integer string becomes a number; a Function URL result without
+ * one is a 200 JSON body, as payload 2.0 infers), header names and values (non-strings
+ * as text, CR/LF/NUL and other control characters removed, invalid names dropped),
+ * cookies, `multiValueHeaders` (folded into `headers` where only REST reads them), keys
+ * that do not belong in a prelude removed (Middy would send them, ST27), a base64 body
+ * decoded, and a body that is not a stream, text or bytes serialised as JSON (Middy would
+ * throw after the prelude, ST28). What cannot be repaired becomes the contract 500.
+ *
+ *     middy(fn, { executionMode: streamingExecutionMode() }).use(streamShape())   // first .use
+ */
+export const streamShape = (
+  options: StreamShapeOptions = {},
+): MiddlewareObj<unknown, unknown, unknown> => {
+  assertKnownOptions(PACKAGE, options, KEYS)
+  assertOneOf(PACKAGE, 'integration', options.integration, ['auto', 'rest', 'function-url'])
+  assertOneOf(PACKAGE, 'mode', options.mode, MODES)
+  if (typeof options.format !== 'function') {
+    assertOneOf(PACKAGE, 'format', options.format, ['problem', 'message'])
+  }
+  const mode = options.mode ?? 'repair'
+  const fixed = options.integration === 'auto' ? undefined : options.integration
+  const telemetry = createTelemetry(PACKAGE, { metrics: options.metrics, logger: options.logger })
+
+  function judge(request: RequestLike, phase: 'after' | 'onError'): void {
+    if (requireStreamState(request, PACKAGE) === undefined) return
+    const detected = detectIntegration(request.event)
+    const target: StreamShapeTarget | undefined =
+      fixed ?? (detected === 'rest' || detected === 'function-url' ? detected : undefined)
+    const result = shapeStreamResponse(request.response, target)
+    if (result.violations.length === 0) return
+    const requestId = requestIdOf(request.event, request.context)
+    let action: ViolationAction
+    if (mode === 'report') action = 'reported'
+    else if (mode === 'repair' && result.repairable) {
+      action = 'repaired'
+      request.response = result.response
+    } else {
+      action = 'rendered'
+      request.response = renderErrorResponse(
+        { status: 500, requestId },
+        { format: options.format, integration: target },
+      )
+    }
+    reportViolations(telemetry, result.violations, {
+      integration: target ?? 'universal',
+      action,
+      phase,
+      mode,
+      requestId,
+    })
+  }
+
+  return {
+    after: function streamShapeAfter(request) {
+      judge(request as RequestLike, 'after')
+    },
+    onError: function streamShapeOnError(request) {
+      if (request.response === undefined) return
+      judge(request as RequestLike, 'onError')
+    },
+  }
+}
+
+export default streamShape
+
+const isStreamBody = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  typeof value === 'string' ||
+  value instanceof Uint8Array ||
+  (isObject(value) &&
+    (typeof value.getReader === 'function' ||
+      typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'))
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+const OWN_KEYS = new Set<string>([...PRELUDE_KEYS, 'body'])
+
+/** The pure rule behind `streamShape`: what would be streamed instead, and why. */
+export function shapeStreamResponse(
+  response: unknown,
+  target: StreamShapeTarget | undefined,
+): StreamShapeResult {
+  const violations: Violation[] = []
+  let repairable = true
+  const flag = (path: string, rule: ViolationRule, message: string, fatal = false) => {
+    violations.push({ path, rule, message })
+    if (fatal) repairable = false
+  }
+
+  if (response === undefined || response === null) {
+    flag('$', 'empty-result', 'no response to stream', true)
+    return { response, violations, repairable }
+  }
+  // Payload 2.0 (Function URLs): a result without statusCode is a 200 JSON body.
+  if (!isObject(response) || isStreamBody(response) || !('statusCode' in response)) {
+    if (target !== 'function-url') {
+      flag('$', 'status-missing', 'a streamed response needs a statusCode', true)
+      return { response, violations, repairable }
+    }
+    flag('$', 'status-missing', 'no statusCode: streamed as a 200 JSON body, as payload 2.0 infers')
+    const bytes = isStreamBody(response) && response !== undefined
+    const body = bytes ? response : serialise(response, flag)
+    const headers = bytes ? {} : { 'content-type': 'application/json' }
+    return { response: { statusCode: 200, headers, body }, violations, repairable }
+  }
+
+  const out: Record<string, unknown> = {}
+  // statusCode
+  const status = response.statusCode
+  if (typeof status === 'string' && /^[1-5]\d\d$/.test(status)) {
+    flag('$.statusCode', 'status-string', 'statusCode as a string')
+    out.statusCode = Number(status)
+  } else if (
+    typeof status !== 'number' ||
+    !Number.isInteger(status) ||
+    status < 100 ||
+    status > 599
+  ) {
+    flag('$.statusCode', 'status-invalid', 'statusCode is not an integer from 100 to 599', true)
+  } else out.statusCode = status
+
+  // headers
+  const headers: Record<string, string> = {}
+  const rawHeaders = response.headers
+  if (rawHeaders !== undefined && rawHeaders !== null && !isObject(rawHeaders)) {
+    flag('$.headers', 'headers-type', 'headers is not a map; dropped')
+  } else if (isObject(rawHeaders)) {
+    for (const name of Object.keys(rawHeaders)) {
+      addHeader(headers, name, rawHeaders[name], memberPath('$.headers', name), flag)
+    }
+  }
+
+  // cookies
+  const cookies: string[] = []
+  const rawCookies = response.cookies
+  if (rawCookies !== undefined && rawCookies !== null) {
+    const list = Array.isArray(rawCookies) ? rawCookies : [rawCookies]
+    if (!Array.isArray(rawCookies)) flag('$.cookies', 'cookies-type', 'cookies is not an array')
+    list.forEach((cookie: unknown, index) => {
+      const path = `$.cookies[${index}]`
+      if (typeof cookie !== 'string') {
+        flag(path, 'cookies-type', 'a cookie that is not a string; dropped')
+        return
+      }
+      const text = sanitizeHeaderValue(cookie)
+      if (text !== cookie.trim())
+        flag(path, 'cookies-type', 'control characters (CR, LF, NUL…) removed')
+      if (text) cookies.push(text)
+    })
+  }
+
+  // multiValueHeaders: REST reads them; elsewhere they are folded into headers/cookies.
+  const multi: Record<string, string[]> = {}
+  const rawMulti = response.multiValueHeaders
+  if (rawMulti !== undefined && rawMulti !== null) {
+    if (!isObject(rawMulti)) {
+      flag('$.multiValueHeaders', 'multi-value-headers-type', 'not a map; dropped')
+    } else {
+      if (target !== 'rest') {
+        flag(
+          '$.multiValueHeaders',
+          'header-field',
+          'only REST reads multiValueHeaders; folded into headers',
+        )
+      }
+      for (const name of Object.keys(rawMulti)) {
+        const path = memberPath('$.multiValueHeaders', name)
+        const values = Array.isArray(rawMulti[name])
+          ? (rawMulti[name] as unknown[])
+          : [rawMulti[name]]
+        if (!Array.isArray(rawMulti[name])) flag(path, 'multi-value-header-value', 'not an array')
+        const clean: Record<string, string> = {}
+        const texts: string[] = []
+        for (const value of values) {
+          delete clean.v
+          addHeader(clean, 'v', value, path, flag, name)
+          if (clean.v !== undefined) texts.push(clean.v)
+        }
+        if (texts.length === 0) continue
+        if (target === 'rest') multi[name] = texts
+        else if (name.toLowerCase() === 'set-cookie') cookies.push(...texts)
+        else if (findHeaderKey(headers, name) === undefined)
+          setHeader(headers, name, texts.join(', '))
+      }
+    }
+  }
+
+  // keys outside the prelude
+  let body = response.body
+  for (const key of Object.keys(response)) {
+    if (OWN_KEYS.has(key)) continue
+    if (key === 'isBase64Encoded' && response.isBase64Encoded === false) continue
+    if (
+      key === 'isBase64Encoded' &&
+      response.isBase64Encoded === true &&
+      typeof body === 'string'
+    ) {
+      if (BASE64.test(body)) {
+        flag('$.isBase64Encoded', 'unknown-key', 'a streamed body is bytes: base64 body decoded')
+        body = Buffer.from(body, 'base64')
+      } else flag('$.body', 'body-base64', 'isBase64Encoded but the body is not base64', true)
+      continue
+    }
+    flag(
+      memberPath('$', key),
+      'unknown-key',
+      `"${key}" does not belong in a stream prelude; removed`,
+    )
+  }
+
+  // body
+  if (!isStreamBody(body)) {
+    if (body instanceof ArrayBuffer) body = Buffer.from(body)
+    else {
+      flag('$.body', 'body-type', 'the body is not a stream, text or bytes; serialised as JSON')
+      if (typeof body === 'object' && findHeaderKey(headers, 'content-type') === undefined) {
+        headers['content-type'] = 'application/json'
+      }
+      body = serialise(body, flag)
+    }
+  }
+
+  if (violations.length === 0) return { response, violations, repairable }
+  out.headers = headers
+  if (Object.keys(multi).length > 0) out.multiValueHeaders = multi
+  if (cookies.length > 0) out.cookies = cookies
+  out.body = body
+  return { response: out, violations, repairable }
+}
+
+type Flag = (path: string, rule: ViolationRule, message: string, fatal?: boolean) => void
+
+/** Adds one header as clean text, or drops it; any change is a violation. */
+function addHeader(
+  headers: Record<string, string>,
+  name: string,
+  value: unknown,
+  path: string,
+  flag: Flag,
+  checkedName = name,
+): void {
+  if (!isValidHeaderName(checkedName)) {
+    flag(path, 'header-field', 'not a valid header name; dropped')
+    return
+  }
+  let text: string | undefined
+  if (typeof value === 'string') text = value
+  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    text = String(value)
+    flag(path, 'header-value', 'not a string; written as text')
+  } else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    text = value.join(', ')
+    flag(path, 'header-value', 'an array; joined with ", "')
+  } else {
+    flag(path, 'header-value', 'not text; dropped')
+    return
+  }
+  const clean = sanitizeHeaderValue(text)
+  if (clean !== text.trim()) flag(path, 'header-value', 'control characters (CR, LF, NUL…) removed')
+  setHeader(headers, name, clean)
+}
+
+function serialise(value: unknown, flag: Flag): string | undefined {
+  try {
+    const json = JSON.stringify(value)
+    if (typeof json === 'string') return json
+  } catch {
+    // below
+  }
+  flag('$.body', 'unserializable', 'the body cannot be serialised as JSON', true)
+  return undefined
+}
