@@ -1,5 +1,6 @@
-// Type tests (issue 13, "types infer"): run by `vitest` typecheck and by `pnpm typecheck`.
-// A wrong expectation here is a compile error, so it fails `pnpm test`.
+// Type tests (issue 13, "types infer"). `pnpm typecheck` (tsc over the root tsconfig.json, part of
+// `pnpm test` and of every landing) checks them: a wrong expectation is a compile error and fails the run.
+// They are not executed; `vitest --typecheck` would report the same errors test by test.
 import type { MiddyfiedHandler } from '@middy/core'
 import type {
   ALBEvent,
