@@ -1,6 +1,6 @@
-import { describeThrown } from '@gateproof/error-mapper'
+import { describeThrown, readThrown } from '@gateproof/core'
 
-/** What an authorizer decides on about a thrown value, read without trusting it. */
+/** What an authorizer decides on about a thrown value, read once, without trusting it. */
 export interface ThrownView {
   /** `name`, else the constructor's, else the primitive's type. */
   name: string
@@ -10,21 +10,10 @@ export interface ThrownView {
   status: number | undefined
 }
 
-// TODO(core readThrown): switch to @gateproof/core's readThrown once it is on main.
-const numberField = (value: unknown, key: string): number | undefined => {
-  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined
-  try {
-    const field = (value as Record<string, unknown>)[key]
-    return typeof field === 'number' ? field : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** Reads a thrown value once: throwing getters and Proxies read as absent, never throw. */
+/** Core's one reader: throwing getters and Proxies read as absent, never throw. */
 export function viewThrown(value: unknown): ThrownView {
   const { name, message } = describeThrown(value)
-  return { name, message, status: numberField(value, 'statusCode') ?? numberField(value, 'status') }
+  return { name, message, status: readThrown(value).status }
 }
 
 /** AZ9: the author's 401, in whatever shape it was thrown. */
