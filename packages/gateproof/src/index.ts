@@ -1,4 +1,10 @@
 export {
+  type AuthorizerShapeOptions,
+  allow,
+  authorizerShape,
+  deny,
+} from '@gateproof/authorizer'
+export {
   computeDeadline,
   type Deadline,
   detectIntegration,
@@ -47,6 +53,11 @@ export {
   type TimeoutGuardOptions,
   timeoutGuard,
 } from '@gateproof/timeout-guard'
+export {
+  type AuthorizerHandler,
+  type GateproofAuthorizerOptions,
+  gateproofAuthorizer,
+} from './authorizer.js'
 export { type GateproofOptions, PACKAGE } from './options.js'
 export {
   type GateproofHandler,

@@ -1,0 +1,69 @@
+import {
+  httpApiAuthorizerEvent,
+  lambdaContext,
+  simulateAuthorizer,
+  tokenAuthorizerEvent,
+} from '@gateproof/testing'
+import createError from 'http-errors'
+import { describe, expect, it } from 'vitest'
+import { allow, gateproofAuthorizer } from '../src/index.js'
+
+const context = () => lambdaContext({ remainingMs: 3_000 })
+
+describe('gateproofAuthorizer (issue 16)', () => {
+  it('AZ9: a TOKEN authorizer that throws a 401 answers the client 401', async () => {
+    const handler = gateproofAuthorizer(
+      async () => {
+        throw createError(401)
+      },
+      { type: 'token', logger: false },
+    )
+    const event = tokenAuthorizerEvent()
+    const error = await handler(event, context()).catch((e: unknown) => e)
+    expect(simulateAuthorizer({ error }, { type: 'token', arn: event.methodArn }).status).toBe(401)
+  })
+
+  it('AZ25: a cached TOKEN authorizer built with allow() allows every route of the stage', async () => {
+    const handler = gateproofAuthorizer(
+      async (event) => allow('user-1', { methodArn: event.methodArn, cacheTtlSeconds: 300 }),
+      { type: 'token', cacheTtlSeconds: 300, logger: false },
+    )
+    const event = tokenAuthorizerEvent()
+    const output = await handler(event, context())
+    const otherRoute = event.methodArn.replace('GET/orders/42', 'DELETE/orders/7')
+    expect(simulateAuthorizer({ output }, { type: 'token', arn: otherRoute }).allowed).toBe(true)
+  })
+
+  it('AZ29: an HTTP API simple authorizer; the user’s own middlewares run inside and are checked too', async () => {
+    const order: string[] = []
+    const handler = gateproofAuthorizer(async () => ({ isAuthorized: true }), {
+      type: 'http-v2',
+      responseFormat: 'simple',
+      logger: false,
+      middlewares: [
+        {
+          before: () => {
+            order.push('before')
+          },
+          after: (request) => {
+            order.push('after')
+            request.response = { isAuthorized: 'yes' } as never
+          },
+        },
+      ],
+    })
+    const output = await handler(httpApiAuthorizerEvent(), context())
+    expect(order).toEqual(['before', 'after'])
+    expect(output).toEqual({ isAuthorized: false })
+  })
+
+  it('AZ27: a handler still running at Lambda’s timeout ends as onError says (Middy early timeout)', async () => {
+    const handler = gateproofAuthorizer(() => new Promise<never>(() => undefined), {
+      type: 'token',
+      onError: 'deny',
+      logger: false,
+    })
+    const output = await handler(tokenAuthorizerEvent(), lambdaContext({ remainingMs: 50 }))
+    expect(output).toMatchObject({ policyDocument: { Statement: [{ Effect: 'Deny' }] } })
+  })
+})
