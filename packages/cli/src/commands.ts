@@ -1,4 +1,5 @@
 import { doctorCommand } from '@gateproof/observability'
+import { checkCommand } from './check.js'
 import type { Command } from './command.js'
 import { serveCommand } from './serve.js'
 
@@ -6,4 +7,4 @@ import { serveCommand } from './serve.js'
  * Every `gateproof` subcommand, in `--help` order. A package that provides a command exports a
  * `Command` and adds one import and one entry here (and itself to package.json dependencies).
  */
-export const commands: readonly Command[] = [serveCommand, doctorCommand]
+export const commands: readonly Command[] = [serveCommand, checkCommand, doctorCommand]

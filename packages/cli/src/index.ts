@@ -1,5 +1,12 @@
 export { type CommandHelp, helpText, type OptionSpec, parseCommandArgs } from './args.js'
 export {
+  CHECK_OPTIONS,
+  type CheckOption,
+  type CheckSettings,
+  checkCommand,
+  parseCheckArgs,
+} from './check.js'
+export {
   type Command,
   type CommandIo,
   EXIT_FINDINGS,
@@ -17,3 +24,4 @@ export {
   type ServeSettings,
   serveCommand,
 } from './serve.js'
+export type { CheckFinding, CheckResult, Severity } from './verdict.js'

@@ -1,0 +1,175 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { main } from '../src/main.js'
+import type { CheckResult } from '../src/verdict.js'
+import { memoryIo } from './helpers.js'
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
+const handlers = `${fixtures}body-object.mjs`
+const repo = fileURLToPath(new URL('../../../', import.meta.url))
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
+
+async function check(args: string[], cwd = process.cwd()) {
+  const io = { ...memoryIo(), cwd }
+  const code = await main(['check', ...args], io)
+  return { code, out: io.out(), err: io.err() }
+}
+
+async function checkJson(args: string[], cwd?: string) {
+  const { code, out } = await check([...args, '--json'], cwd)
+  const report = JSON.parse(out) as {
+    ok: boolean
+    errors: number
+    warnings: number
+    results: CheckResult[]
+  }
+  return { code, report }
+}
+
+describe('gateproof check (issue 17: "the handler, checked as the gateway will see it")', () => {
+  it('flags a body-object handler on every front door and passes the same handler under gateproof() (issue 17 done-when)', async () => {
+    const raw = await checkJson([`${handlers}#raw`])
+    expect(raw.code).toBe(1)
+    const ordinary = raw.report.results.filter((r) => r.probe === 'ordinary request')
+    expect(ordinary.map((r) => r.integration)).toEqual([
+      'rest',
+      'http-v1',
+      'http-v2',
+      'alb',
+      'function-url',
+    ])
+    for (const result of ordinary) {
+      expect(result.client.gatewayError).toBe(true)
+      expect(result.findings).toContainEqual(
+        expect.objectContaining({ severity: 'error', rule: 'body-type', path: '$.body' }),
+      )
+    }
+
+    const wrapped = await check([`${handlers}#wrapped`])
+    expect(wrapped.code).toBe(0)
+    expect(wrapped.out).toContain(
+      "20 checked: every client gets the function's answer, no findings",
+    )
+  })
+
+  it('explains in words what the client sees and why, with the facts row (R17)', async () => {
+    const { out } = await check([`${handlers}#raw`, '--integration', 'rest'])
+    expect(out).toContain(
+      'REST API client sees 502 {"message": "Internal server error"} because body must be a string, got an object (R17/R18)',
+    )
+    expect(out).toContain(
+      'error body-type at $.body: body must be a string, got an object [R17/R18]',
+    )
+    expect(out).toContain('4 checked, 4 with findings: 4 error(s), 0 warning(s)')
+  })
+
+  it('sends hostile requests: a malformed JSON body makes a naive handler throw (HTTP API client sees 500, §2.1)', async () => {
+    const { code, report } = await checkJson([`${handlers}#naive`, '--integration', 'http-api'])
+    expect(code).toBe(1)
+    const malformed = report.results.find((r) => r.probe === 'malformed JSON body')
+    expect(malformed).toMatchObject({
+      request: 'POST /orders/{id}',
+      outcome: 'threw',
+      client: { status: 500, body: '{"message":"Internal Server Error"}', gatewayError: true },
+    })
+    expect(malformed?.findings[0]).toMatchObject({ severity: 'error', rule: 'unhandled-error' })
+    expect(malformed?.findings[0]?.message).toMatch(/^the handler threw SyntaxError: /)
+  })
+
+  it('sends CR/LF/NUL in the query and path: a handler echoing them into a header gets a header-splitting warning', async () => {
+    const { code, report } = await checkJson([`${handlers}#naive`, '--integration', 'rest'])
+    expect(code).toBe(1)
+    const hostile = report.results.find((r) => r.probe === 'control characters in query and path')
+    expect(hostile?.client.status).toBe(200)
+    expect(hostile?.findings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        rule: 'header-splitting',
+        path: '$.headers["location"]',
+      }),
+    ])
+  })
+
+  it('a handler that never answers: REST client sees 504 at the integration timeout, ALB the function timeout (§2.1)', async () => {
+    const { report } = await checkJson([
+      `${handlers}#hangs`,
+      '--integration',
+      'rest',
+      '--integration',
+      'alb',
+      '--route',
+      'GET /health',
+      '--timeout-ms',
+      '30',
+    ])
+    const [rest, alb] = report.results.filter((r) => r.probe === 'ordinary request')
+    expect(rest).toMatchObject({
+      request: 'GET /health',
+      outcome: 'integration-timeout',
+      client: { status: 504, body: '{"message": "Endpoint request timed out"}' },
+    })
+    expect(rest?.findings[0]).toMatchObject({
+      rule: 'timeout',
+      message: 'the handler did not answer within 30 ms',
+    })
+    expect(alb).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
+  })
+
+  it('--event sends your own event, its front door detected from it', async () => {
+    const { code, report } = await checkJson([
+      `${handlers}#wrapped`,
+      '--event',
+      `${fixtures}rest-event.json`,
+    ])
+    expect(code).toBe(0)
+    expect(report.results).toHaveLength(1)
+    expect(report.results[0]).toMatchObject({
+      integration: 'rest',
+      probe: `${fixtures}rest-event.json`,
+    })
+    expect(report.results[0]?.client.body).toBe('{"id":42,"path":"/orders/7"}')
+  })
+
+  it('--event with an event of no HTTP front door is a usage error (exit 2)', async () => {
+    const { code, err } = await check([`${handlers}#raw`, '--event', `${fixtures}sqs-event.json`])
+    expect(code).toBe(2)
+    expect(err).toContain('is not an event of any HTTP front door')
+  })
+
+  it('--template checks the routes of examples/rest-api with the function behind them (TypeScript, gateproof preset)', async () => {
+    // No region: the DynamoDB call fails at once and the preset renders it as problem+json.
+    vi.stubEnv('AWS_REGION', undefined)
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined)
+    const { code, report } = await checkJson(
+      ['--template', 'examples/rest-api/template.yaml'],
+      repo,
+    )
+    expect(report.results.map((r) => [r.integration, r.probe, r.request])).toEqual([
+      ['rest', 'ordinary request', 'GET /orders/{id}'],
+      ['rest', 'malformed JSON body', 'GET /orders/{id}'],
+      ['rest', 'control characters in query and path', 'GET /orders/{id}'],
+      ['rest', 'binary body', 'GET /orders/{id}'],
+    ])
+    for (const result of report.results) {
+      expect(result.client.gatewayError).toBe(false)
+      expect(result.client.headers['Content-Type'] ?? result.client.headers['content-type']).toBe(
+        'application/problem+json',
+      )
+    }
+    expect(code).toBe(0)
+  })
+
+  it.each([
+    [[], /check needs <module>#<export> or --template/],
+    [['x.mjs', '--jsn'], /Unknown option '--jsn'/],
+    [['x.mjs', '--integration', 'sqs'], /unknown integration "sqs"/],
+    [['x.mjs', '--timeout-ms', 'soon'], /--timeout-ms must be a whole number/],
+  ])('rejects %j as a usage error (exit 2)', async (args, message) => {
+    const { code, err } = await check(args)
+    expect(code).toBe(2)
+    expect(err).toMatch(message)
+  })
+})
