@@ -1,5 +1,6 @@
 import type { Severity } from './findings.js'
 import type { DeploymentModel, GatewayResponseModel, StageModel } from './model.js'
+import { referencedId, referencedIds, stringsIn } from './values.js'
 
 export interface DoctorOptions {
   /**
@@ -342,6 +343,210 @@ const reservedConcurrencyUnwatched: Rule = {
     }),
 }
 
+const authorizerCache: Rule = {
+  id: 'authorizer-cache',
+  severity: 'info',
+  summary:
+    'A Lambda authorizer with caching on: its cached result answers every route for the same identity, so an Allow for one methodArn becomes 403 elsewhere within the TTL (REST caches by default, 300 s).',
+  facts: ['AZ23', 'AZ24', 'AZ25', 'AZ35'],
+  check: (model) =>
+    [
+      ...model.restApis.flatMap((api) =>
+        api.authorizers.map((a) => ({ api: api.id, a, http: false })),
+      ),
+      ...model.httpApis.flatMap((api) =>
+        api.authorizers.map((a) => ({ api: api.id, a, http: true })),
+      ),
+    ]
+      .filter(({ a }) => a.lambda && a.ttlSeconds > 0)
+      .map(({ api, a, http }) => ({
+        resource: a.resource,
+        message: `Authorizer ${a.resource} of ${api} caches results for ${a.ttlSeconds} s${http ? '' : " (300 s is REST's default when AuthorizerResultTtlInSeconds is absent)"}: a cached policy whose Resource is the first request's ${http ? 'routeArn' : 'methodArn'} turns every other route into a 403 for that identity until it expires.`,
+        fix: `Build policies with @gateproof/authorizer's allow(principalId, { methodArn, cacheTtlSeconds: ${a.ttlSeconds} }), which widens Resource to the stage, or set the TTL to 0.`,
+      })),
+}
+
+const authorizerIdentitySource: Rule = {
+  id: 'authorizer-identity-source',
+  severity: 'error',
+  summary:
+    "A cached Lambda authorizer without identity sources (no cache key), or an HTTP API one whose cache key lacks $context.routeKey (one route's decision answers all routes).",
+  facts: ['AZ20', 'AZ24', 'AZ34', 'AZ35'],
+  check: (model) => [
+    ...model.restApis.flatMap((api) =>
+      api.authorizers
+        .filter(
+          (a) =>
+            a.lambda && a.type === 'REQUEST' && a.ttlSeconds > 0 && a.identitySources.length === 0,
+        )
+        .map((a) => ({
+          resource: a.resource,
+          message: `REQUEST authorizer ${a.resource} of ${api.id} caches for ${a.ttlSeconds} s without an identity source: there is nothing to key the cache on, and CloudFormation rejects it.`,
+          fix: 'Set IdentitySource (e.g. method.request.header.Authorization), or AuthorizerResultTtlInSeconds: 0.',
+        })),
+    ),
+    ...model.httpApis.flatMap((api) =>
+      api.authorizers
+        .filter((a) => a.lambda && a.ttlSeconds > 0)
+        .flatMap((a): RuleResult[] => {
+          if (a.identitySources.length === 0) {
+            return [
+              {
+                resource: a.resource,
+                message: `HTTP API authorizer ${a.resource} of ${api.id} caches for ${a.ttlSeconds} s without an identity source, which caching requires.`,
+                fix: 'Add an identity source ($request.header.Authorization), or set the TTL to 0.',
+              },
+            ]
+          }
+          if (a.identitySources.some((source) => source.includes('$context.routeKey'))) return []
+          return [
+            {
+              resource: a.resource,
+              severity: 'warning',
+              message: `HTTP API authorizer ${a.resource} of ${api.id} caches for ${a.ttlSeconds} s keyed on ${a.identitySources.join(', ')} only: the first route's ${a.simpleResponses ? 'isAuthorized' : 'policy'} answers every route for that identity.`,
+              fix: 'Add $context.routeKey to the identity sources when authorization depends on the route, or set the TTL to 0.',
+            },
+          ]
+        }),
+    ),
+  ],
+}
+
+const STREAMING_URI = 'response-streaming-invocations'
+
+const streamingTransferMode: Rule = {
+  id: 'streaming-transfer-mode',
+  severity: 'error',
+  summary:
+    'A REST integration whose ResponseTransferMode and Lambda URI disagree: STREAM needs the …/2021-11-15/functions/…/response-streaming-invocations URI, and that URI needs STREAM.',
+  facts: ['ST1', 'ST2', 'ST12', 'ST15'],
+  check: (model) =>
+    model.restApis.flatMap((api) =>
+      api.integrations.flatMap((i): RuleResult[] => {
+        if (!i.uri) return []
+        const streamingUri = i.uri.includes(STREAMING_URI)
+        const streaming = i.transferMode === 'STREAM'
+        if (streaming === streamingUri) return []
+        return [
+          {
+            resource: i.resource,
+            message: streaming
+              ? `Integration ${i.resource} of ${api.id} streams (ResponseTransferMode STREAM) but invokes the buffered …/invocations URI: the gateway needs InvokeWithResponseStream for a streamed response.`
+              : `Integration ${i.resource} of ${api.id} invokes the response-streaming URI without ResponseTransferMode: STREAM: the gateway waits for a buffered payload it will not get.`,
+            fix: streaming
+              ? 'Set Uri to the …:lambda:path/2021-11-15/functions/<function ARN>/response-streaming-invocations form, and grant lambda:InvokeWithResponseStream.'
+              : 'Set Integration.ResponseTransferMode: STREAM, or use the …/2015-03-31/functions/…/invocations URI.',
+          },
+        ]
+      }),
+    ),
+}
+
+const functionUrlAuth: Rule = {
+  id: 'function-url-auth',
+  severity: 'error',
+  summary:
+    'A public Function URL (AuthType NONE) without the resource-policy statements it needs: lambda:InvokeFunctionUrl and, since 2025, lambda:InvokeFunction for principal "*". Every request answers 403.',
+  facts: ['§2.1 missing permission/FURL'],
+  check: (model) =>
+    model.functionUrls.flatMap((url) => {
+      if (url.sam || url.authType !== 'NONE' || url.functionId === undefined) return []
+      const granted = (action: string) =>
+        model.permissions.some(
+          (p) => p.functionId === url.functionId && p.action === action && p.principal === '*',
+        )
+      const missing = ['lambda:InvokeFunctionUrl', 'lambda:InvokeFunction'].filter(
+        (a) => !granted(a),
+      )
+      if (missing.length === 0) return []
+      return [
+        {
+          resource: url.resource,
+          message: `Function URL ${url.resource} of ${url.functionId} is public (AuthType NONE) but nothing grants ${missing.join(' and ')} to "*": every request answers 403 {"Message":"Forbidden…"} before the function runs.`,
+          fix: `Add AWS::Lambda::Permission resources for ${missing.join(' and ')} with Principal "*" (FunctionUrlAuthType: NONE on the InvokeFunctionUrl one).`,
+        },
+      ]
+    }),
+}
+
+const albMultiValueHeaders: Rule = {
+  id: 'alb-multi-value-headers',
+  severity: 'info',
+  summary:
+    'An ALB Lambda target group with multi-value headers on: responses must use multiValueHeaders, and with it off the function sees only the last value of a repeated header or query key.',
+  facts: ['A2'],
+  check: (model) =>
+    model.albTargets
+      .filter((target) => target.multiValueHeaders)
+      .map((target) => ({
+        resource: target.resource,
+        message: `Target group ${target.resource} has lambda.multi_value_headers.enabled: responses must carry multiValueHeaders, not headers. gateproof's proxy-shape answers in the form the event arrived in; hand-built responses must too.`,
+        fix: 'Nothing to change when every response leaves through gateproof(); otherwise answer with multiValueHeaders for this target.',
+      })),
+}
+
+/** Functions behind an HTTP front door: the ones gateproof is about. */
+function frontDoorFunctions(model: DeploymentModel): Set<string> {
+  const ids = new Set<string>()
+  for (const api of [...model.restApis, ...model.httpApis]) {
+    for (const i of api.integrations) if (i.functionId) ids.add(i.functionId)
+  }
+  for (const url of model.functionUrls) if (url.functionId) ids.add(url.functionId)
+  for (const target of model.albTargets) for (const id of target.functionIds) ids.add(id)
+  return ids
+}
+
+const logRetention: Rule = {
+  id: 'log-retention',
+  severity: 'warning',
+  summary:
+    'A function behind a front door whose log group the template does not declare with a retention: Lambda creates /aws/lambda/<name> itself, kept forever, outside the stack.',
+  facts: ['DESIGN Telemetry'],
+  check: (model) =>
+    [...frontDoorFunctions(model)].flatMap((id) => {
+      const fn = model.functions.get(id)
+      if (fn === undefined) return []
+      const template = model.template
+      const ownGroup = referencedId(fn.loggingGroup, template)
+      const kept = model.logGroups.some((group) => {
+        if (group.retentionDays === undefined) return false
+        if (group.resource === ownGroup) return true
+        const name = stringsIn(group.name).join('')
+        return name.includes('/aws/lambda/') && referencedIds(group.name, template).includes(id)
+      })
+      if (kept) return []
+      return [
+        {
+          resource: id,
+          message: `${id} has no log group with RetentionInDays in the template: its logs (gateproof's error lines included) are kept forever and outlive the stack.`,
+          fix: `Declare an AWS::Logs::LogGroup with RetentionInDays and point ${id}'s LoggingConfig.LogGroup at it (CDK: logGroup: new LogGroup(…, { retention })).`,
+        },
+      ]
+    }),
+}
+
+const alarmsMissing: Rule = {
+  id: 'alarms-missing',
+  severity: 'info',
+  summary:
+    "Functions behind a front door and no alarm on gateproof's ProxyShapeViolation (a bug shipped) or on Lambda Throttles.",
+  facts: ['§2.1', '§7.1'],
+  check: (model) => {
+    const functions = [...frontDoorFunctions(model)]
+    if (functions.length === 0) return []
+    const watched = (metric: string) => model.alarms.some((a) => a.metricNames.includes(metric))
+    const missing = ['ProxyShapeViolation', 'Throttles'].filter((metric) => !watched(metric))
+    if (missing.length === 0) return []
+    return [
+      {
+        resource: functions.sort()[0] as string,
+        message: `No alarm on ${missing.join(' or ')} for ${functions.join(', ')}: a response the gateway turns into a 502, or a Lambda throttle shown as a 500, goes unnoticed.`,
+        fix: 'Add the gateproof dashboard and alarms: toCloudFormationDashboard() or GateproofDashboard from @gateproof/observability/cdk.',
+      },
+    ]
+  },
+}
+
 export const RULES: readonly Rule[] = [
   restDefaultResponses,
   restThrottleHidden,
@@ -352,4 +557,11 @@ export const RULES: readonly Rule[] = [
   integrationTimeoutEdge,
   integrationTimeoutLimit,
   reservedConcurrencyUnwatched,
+  authorizerCache,
+  authorizerIdentitySource,
+  streamingTransferMode,
+  functionUrlAuth,
+  albMultiValueHeaders,
+  logRetention,
+  alarmsMissing,
 ]

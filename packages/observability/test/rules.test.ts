@@ -210,10 +210,12 @@ describe('reserved-concurrency-unwatched (§2.1 throttled, §5 reserved concurre
     expect(findingsOf(template, 'reserved-concurrency-unwatched')).toMatchObject([
       { resource: 'Orders', severity: 'warning' },
     ])
-    expect(doctor(template, { sheddingLimits: { Orders: 40 } })).toEqual([])
-    expect(rulesOnly(doctor(template, { sheddingLimits: { Orders: 50 } }))).toEqual([
-      'reserved-concurrency-unwatched',
-    ])
+    const rule = (limit: number) =>
+      rulesOnly(doctor(template, { sheddingLimits: { Orders: limit } })).filter(
+        (id) => id === 'reserved-concurrency-unwatched',
+      )
+    expect(rule(40)).toEqual([])
+    expect(rule(50)).toEqual(['reserved-concurrency-unwatched'])
   })
 
   it('is an error at 0: Lambda throttles every invoke', () => {
@@ -242,5 +244,185 @@ describe('doctor options', () => {
     const template = cleanTemplate()
     delete template.resources.GatewayResponseDefault5xx
     expect(doctor(template, { disable: ['rest-default-responses'] })).toEqual([])
+  })
+})
+
+describe('authorizer-cache (AZ23, AZ24, AZ25, AZ35)', () => {
+  it("notes a REST TOKEN authorizer left at API Gateway's default 300 s cache, pointing at the cache-safe allow()", () => {
+    const template = cleanTemplate()
+    template.resources.Auth = {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: {
+        RestApiId: { Ref: 'Api' },
+        Type: 'TOKEN',
+        IdentitySource: 'method.request.header.Authorization',
+        AuthorizerUri: 'arn:aws:apigateway:eu-west-1:lambda:path/x',
+      },
+    }
+    const [finding] = findingsOf(template, 'authorizer-cache')
+    expect(finding).toMatchObject({ severity: 'info', resource: 'Auth' })
+    expect(finding?.message).toContain('300 s')
+    expect(finding?.fix).toContain('cacheTtlSeconds: 300')
+    props(template, 'Auth').AuthorizerResultTtlInSeconds = 0
+    expect(findingsOf(template, 'authorizer-cache')).toEqual([])
+  })
+
+  it('does not note a Cognito authorizer, and reads SAM Auth.Authorizers with ReauthorizeEvery', () => {
+    const template = cleanTemplate()
+    template.resources.Cognito = {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: { RestApiId: { Ref: 'Api' }, Type: 'COGNITO_USER_POOLS', ProviderARNs: ['x'] },
+    }
+    expect(findingsOf(template, 'authorizer-cache')).toEqual([])
+    template.resources.SamApi = {
+      Type: 'AWS::Serverless::Api',
+      Properties: {
+        StageName: 'prod',
+        Auth: {
+          Authorizers: { Token: { FunctionArn: 'arn', Identity: { ReauthorizeEvery: 60 } } },
+        },
+      },
+    }
+    expect(findingsOf(template, 'authorizer-cache')).toMatchObject([{ resource: 'SamApi.Token' }])
+  })
+})
+
+describe('authorizer-identity-source (AZ24, AZ35)', () => {
+  const httpAuthorizer = (identitySource: string[]) => ({
+    Type: 'AWS::ApiGatewayV2::Authorizer',
+    Properties: {
+      ApiId: { Ref: 'HttpApi' },
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 300,
+      IdentitySource: identitySource,
+      Name: 'auth',
+    },
+  })
+
+  it('warns when a cached HTTP API authorizer is keyed without $context.routeKey, and not with it', () => {
+    const template = cleanTemplate()
+    template.resources.HttpAuth = httpAuthorizer(['$request.header.Authorization'])
+    expect(findingsOf(template, 'authorizer-identity-source')).toMatchObject([
+      { severity: 'warning', resource: 'HttpAuth' },
+    ])
+    template.resources.HttpAuth = httpAuthorizer([
+      '$request.header.Authorization',
+      '$context.routeKey',
+    ])
+    expect(findingsOf(template, 'authorizer-identity-source')).toEqual([])
+  })
+
+  it('errs for a cached REST REQUEST authorizer without any identity source', () => {
+    const template = cleanTemplate()
+    template.resources.Auth = {
+      Type: 'AWS::ApiGateway::Authorizer',
+      Properties: { RestApiId: { Ref: 'Api' }, Type: 'REQUEST', AuthorizerResultTtlInSeconds: 60 },
+    }
+    expect(findingsOf(template, 'authorizer-identity-source')).toMatchObject([
+      { severity: 'error', resource: 'Auth' },
+    ])
+  })
+})
+
+describe('streaming-transfer-mode (ST2, ST12)', () => {
+  it('errs for STREAM on the buffered invocations URI, and for the streaming URI without STREAM', () => {
+    const template = cleanTemplate()
+    const integration = props(template, 'OrdersGet').Integration as Record<string, unknown>
+    integration.ResponseTransferMode = 'STREAM'
+    expect(findingsOf(template, 'streaming-transfer-mode')).toMatchObject([
+      { resource: 'OrdersGet' },
+    ])
+    integration.Uri = {
+      'Fn::Sub': `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/2021-11-15/functions/\${Orders.Arn}/response-streaming-invocations`,
+    }
+    expect(findingsOf(template, 'streaming-transfer-mode')).toEqual([])
+    delete integration.ResponseTransferMode
+    expect(findingsOf(template, 'streaming-transfer-mode')[0]?.message).toContain(
+      'without ResponseTransferMode: STREAM',
+    )
+  })
+})
+
+describe('function-url-auth (§2.1 missing permission/FURL: 403)', () => {
+  it('errs for a public URL without lambda:InvokeFunctionUrl and lambda:InvokeFunction for "*"', () => {
+    const template = cleanTemplate()
+    props(template, 'OrdersUrl').AuthType = 'NONE'
+    const [finding] = findingsOf(template, 'function-url-auth')
+    expect(finding?.message).toContain('lambda:InvokeFunctionUrl and lambda:InvokeFunction')
+    template.resources.UrlPermission = {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunctionUrl',
+        FunctionName: { Ref: 'Orders' },
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      },
+    }
+    expect(findingsOf(template, 'function-url-auth')[0]?.message).toMatch(
+      /grants lambda:InvokeFunction to/,
+    )
+    template.resources.InvokePermission = {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { Ref: 'Orders' },
+        Principal: '*',
+      },
+    }
+    expect(findingsOf(template, 'function-url-auth')).toEqual([])
+  })
+})
+
+describe('alb-multi-value-headers (A2)', () => {
+  it('notes a Lambda target group with multi-value headers on, and not one with them off', () => {
+    const template = cleanTemplate()
+    const attributes = [{ Key: 'lambda.multi_value_headers.enabled', Value: 'true' }]
+    template.resources.Targets = {
+      Type: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+      Properties: {
+        TargetType: 'lambda',
+        Targets: [{ Id: { 'Fn::GetAtt': ['Orders', 'Arn'] } }],
+        TargetGroupAttributes: attributes,
+      },
+    }
+    expect(findingsOf(template, 'alb-multi-value-headers')).toMatchObject([
+      { severity: 'info', resource: 'Targets' },
+    ])
+    attributes[0]!.Value = 'false'
+    expect(findingsOf(template, 'alb-multi-value-headers')).toEqual([])
+  })
+})
+
+describe('log-retention (functions behind a front door)', () => {
+  it(`warns when the function has no log group with a retention, and accepts /aws/lambda/\${Fn} by name`, () => {
+    const template = cleanTemplate()
+    delete props(template, 'Orders').LoggingConfig
+    expect(findingsOf(template, 'log-retention')).toMatchObject([
+      { resource: 'Orders', severity: 'warning' },
+    ])
+    props(template, 'OrdersLogs').LogGroupName = { 'Fn::Sub': `/aws/lambda/\${Orders}` }
+    expect(findingsOf(template, 'log-retention')).toEqual([])
+  })
+
+  it('ignores functions no front door invokes (e.g. CDK custom-resource handlers)', () => {
+    const template = cleanTemplate()
+    template.resources.Helper = {
+      Type: 'AWS::Lambda::Function',
+      Properties: { Runtime: 'nodejs22.x', Handler: 'i.h', Role: 'r', Code: { ZipFile: 'x' } },
+    }
+    expect(findingsOf(template, 'log-retention')).toEqual([])
+  })
+})
+
+describe('alarms-missing (§2.1, §7.1)', () => {
+  it('notes a template with front-door functions and no ProxyShapeViolation alarm', () => {
+    const template = cleanTemplate()
+    delete template.resources.OrdersProxyShapeViolations
+    const [finding] = findingsOf(template, 'alarms-missing')
+    expect(finding).toMatchObject({ severity: 'info', resource: 'Orders' })
+    expect(finding?.message).toContain('ProxyShapeViolation')
+    expect(finding?.fix).toContain('toCloudFormationDashboard')
   })
 })
