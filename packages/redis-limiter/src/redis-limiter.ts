@@ -8,7 +8,7 @@ import type {
   QuotaInfo,
 } from '@gateproof/load-shedder'
 import { blockedCache } from './blocked-cache.js'
-import { type BreakerState, createBreaker, type Transition } from './breaker.js'
+import { type BreakerState, type BreakerTicket, createBreaker, type Transition } from './breaker.js'
 import { attempt, BudgetExceededError, createBudget } from './budget.js'
 import { watchConnection } from './connection.js'
 import { leaseIdSource, limiterKeys, processId } from './keys.js'
@@ -21,7 +21,7 @@ import {
   resolveOptions,
 } from './options.js'
 import { scriptRunner } from './run-script.js'
-import { decodeScriptReply, type ScriptReply } from './script.js'
+import { decodeScriptReplies, type ScriptReply } from './script.js'
 
 /** Why a decision was made without Redis: a bounded metric dimension. */
 export type FallbackCause = 'timeout' | 'error' | 'circuit-open' | 'connecting' | 'disconnected'
@@ -46,6 +46,20 @@ interface KeyPlan {
   /** When this process next marks itself active for the key (ms, this host's clock). */
   heartbeatAt: number
   shadowMask: number
+  /** Decisions of this key waiting for the end of the tick, to share one round trip. */
+  batch: Queued[] | undefined
+  /** Leases of this key released in this tick, freed by one ZREM. */
+  releases: string[] | undefined
+}
+
+/** A decision waiting for its batch's reply. */
+interface Queued {
+  readonly request: LimiterRequest
+  readonly cost: number
+  readonly priority: Priority
+  readonly leaseId: string
+  readonly ttlMs: number
+  readonly resolve: (decision: LimiterDecision | Promise<LimiterDecision>) => void
 }
 
 const releaseNothing = (): void => {}
@@ -58,6 +72,9 @@ const SLOT_POLL_MS = 10
 const SHADOW_LOG_EVERY_MS = 60_000
 
 const PRIORITY_IDS: Record<Priority, string> = { critical: 'c', normal: 'n', sheddable: 's' }
+const PRIORITY_INDEX: Record<Priority, number> = { critical: 1, normal: 2, sheddable: 3 }
+/** Requests decided by one script call at most; more wait for the next one. */
+const MAX_BATCH = 128
 
 /**
  * A fleet-wide `Limiter` for the load shedder: GCRA rate windows and a lease semaphore
@@ -122,6 +139,8 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       local: newLocalKey(rules),
       heartbeatAt: 0,
       shadowMask,
+      batch: undefined,
+      releases: undefined,
     }
     plans.set(key, plan)
     return plan
@@ -133,23 +152,38 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     return Math.min(maxLeaseMs, Math.max(1, Math.ceil(deadlineAt - now)))
   }
 
-  /** One ZREM, sent at once; the response never waits for it. If it fails, the lease expires at its deadline. */
-  function leaseRelease(leases: string, leaseId: string): () => void {
+  /**
+   * Idempotent, returns nothing to wait for: the response never waits on Redis. The
+   * leases of one key released in the same tick leave in one ZREM, sent at the end of
+   * the tick. If it fails, the lease expires at its request's deadline.
+   */
+  function leaseRelease(plan: KeyPlan, leaseId: string): () => void {
     let released = false
     return function releaseRedisLease() {
       if (released) return
       released = true
-      budget.run(attempt(() => client.zrem(leases, leaseId))).then(ignore, ignore)
+      if (plan.releases === undefined) {
+        plan.releases = [leaseId]
+        process.nextTick(flushReleases, plan)
+      } else plan.releases.push(leaseId)
     }
   }
 
-  /** A lease granted after its request gave up waiting would hold a slot until its deadline. */
-  function releaseLateAdmission(reply: Promise<unknown>, leases: string, leaseId: string): void {
+  function flushReleases(plan: KeyPlan): void {
+    const members = plan.releases ?? []
+    plan.releases = undefined
+    budget.run(attempt(() => client.zrem(plan.leases, ...members))).then(ignore, ignore)
+  }
+
+  /** Leases granted after their requests gave up waiting would hold slots until their deadlines. */
+  function releaseLateAdmissions(reply: Promise<unknown>, plan: KeyPlan, batch: Queued[]): void {
     reply
       .then((raw) => {
-        if (leaseId !== '' && decodeScriptReply(raw).outcome === 'admitted') {
-          return client.zrem(leases, leaseId)
-        }
+        const replies = decodeScriptReplies(raw, batch.length)
+        const late = batch
+          .filter((queued, j) => queued.leaseId !== '' && replies[j]?.outcome === 'admitted')
+          .map((queued) => queued.leaseId)
+        if (late.length > 0) return client.zrem(plan.leases, ...late)
       })
       .catch(ignore)
   }
@@ -202,7 +236,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     observe(plan, reply, request.key, now)
     const quota = quotaOf(plan, reply)
     if (reply.outcome === 'admitted') {
-      const release = leaseId !== '' ? leaseRelease(plan.leases, leaseId) : releaseNothing
+      const release = leaseId !== '' ? leaseRelease(plan, leaseId) : releaseNothing
       return quota ? { admitted: true, release, quota } : { admitted: true, release }
     }
     const concurrency = plan.rules.concurrency
@@ -244,6 +278,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     request: LimiterRequest,
     cost: number,
   ): Promise<LimiterDecision> {
+    // Fast path: connected, nothing to wait for.
     if (!connection.isReady()) {
       if (connection.everReady) {
         if (!disconnected) {
@@ -268,41 +303,119 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       disconnected = false
       telemetry.log('info', 'Redis limiter connected again; Redis decides again', { failureMode })
     }
-    const ticket = breaker.pass()
-    if (ticket === undefined) return decideWithoutRedis(plan, request, cost, 'circuit-open')
-    const now = Date.now()
     const priority = priorityOf(request)
     const concurrency = plan.rules.concurrency
-    const leaseId = concurrency && !concurrency.shadow ? nextLeaseId() : ''
+    return new Promise<LimiterDecision>((resolve) => {
+      const queued: Queued = {
+        request,
+        cost,
+        priority,
+        leaseId: concurrency ? nextLeaseId() : '',
+        ttlMs: concurrency ? leaseTtlMs(plan.rules, request.deadlineAt, Date.now()) : 0,
+        resolve,
+      }
+      if (plan.batch === undefined) {
+        plan.batch = [queued]
+        // Every decision of this key made in this tick of the event loop joins it.
+        process.nextTick(flushBatch, plan)
+      } else {
+        plan.batch.push(queued)
+        if (plan.batch.length >= MAX_BATCH) {
+          const full = plan.batch
+          plan.batch = undefined
+          sendBatch(plan, full)
+        }
+      }
+    })
+  }
+
+  function flushBatch(plan: KeyPlan): void {
+    const batch = plan.batch
+    plan.batch = undefined
+    if (batch !== undefined) sendBatch(plan, batch)
+  }
+
+  /** One script call, one budget and one breaker outcome for the whole batch. */
+  function sendBatch(plan: KeyPlan, all: Queued[]): void {
+    const ticket = breaker.pass()
+    // A probe risks one request's wait on a Redis that may still be down, not a batch's.
+    const batch = ticket?.probe ? all.slice(0, 1) : all
+    if (ticket === undefined || batch !== all) {
+      for (let j = batch === all ? 0 : 1; j < all.length; j += 1) {
+        const queued = all[j] as Queued
+        queued.resolve(decideWithoutRedis(plan, queued.request, queued.cost, 'circuit-open'))
+      }
+      if (ticket === undefined) return
+    }
+    const now = Date.now()
     const heartbeat = now >= plan.heartbeatAt
     if (heartbeat) plan.heartbeatAt = now + heartbeatEveryMs
+    const { rates, concurrency } = plan.rules
     const args: (string | number)[] = [
-      plan.rules.rates.length,
-      cost,
-      concurrency ? concurrency.slots[priority] : 0,
-      leaseId,
-      concurrency ? leaseTtlMs(plan.rules, request.deadlineAt, now) : 0,
+      rates.length,
       plan.shadowMask,
       heartbeat ? instance : '',
       config.processWindowMs,
+      concurrency ? concurrency.slots.critical : 0,
+      concurrency ? concurrency.slots.normal : 0,
+      concurrency ? concurrency.slots.sheddable : 0,
+      batch.length,
     ]
-    for (const rate of plan.rules.rates) args.push(rate.interval, rate.cells[priority])
+    for (const rate of rates) {
+      args.push(rate.interval, rate.cells.critical, rate.cells.normal, rate.cells.sheddable)
+    }
+    for (const queued of batch) {
+      args.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
+    }
     const keys = heartbeat ? [...plan.scriptKeys, plan.processesKey] : plan.scriptKeys
     const reply = runScript(keys, args)
-    let decoded: ScriptReply
-    try {
-      decoded = decodeScriptReply(await budget.run(reply))
-    } catch (error) {
-      const timedOut = error instanceof BudgetExceededError
-      if (timedOut) releaseLateAdmission(reply, plan.leases, leaseId)
-      // The process was not counted this time; try again with the next request.
-      if (heartbeat) plan.heartbeatAt = 0
-      lastFailure = { cause: timedOut ? 'timeout' : 'error', error: String(error) }
-      breaker.failed(ticket)
-      return decideWithoutRedis(plan, request, cost, lastFailure.cause)
+    budget.run(reply).then(
+      (raw) => {
+        let replies: ScriptReply[]
+        try {
+          replies = decodeScriptReplies(raw, batch.length)
+        } catch (error) {
+          return failBatch(plan, batch, ticket, heartbeat, 'error', error)
+        }
+        breaker.succeeded(ticket)
+        const decidedAt = Date.now()
+        for (let j = 0; j < batch.length; j += 1) {
+          const queued = batch[j] as Queued
+          queued.resolve(
+            decide(
+              plan,
+              replies[j] as ScriptReply,
+              queued.leaseId,
+              queued.request,
+              queued.cost,
+              decidedAt,
+            ),
+          )
+        }
+      },
+      (error: unknown) => {
+        const timedOut = error instanceof BudgetExceededError
+        if (timedOut) releaseLateAdmissions(reply, plan, batch)
+        failBatch(plan, batch, ticket, heartbeat, timedOut ? 'timeout' : 'error', error)
+      },
+    )
+  }
+
+  function failBatch(
+    plan: KeyPlan,
+    batch: Queued[],
+    ticket: BreakerTicket,
+    heartbeat: boolean,
+    cause: 'timeout' | 'error',
+    error: unknown,
+  ): void {
+    // The process was not counted this time; try again with the next request.
+    if (heartbeat) plan.heartbeatAt = 0
+    lastFailure = { cause, error: String(error) }
+    breaker.failed(ticket)
+    for (const queued of batch) {
+      queued.resolve(decideWithoutRedis(plan, queued.request, queued.cost, cause))
     }
-    breaker.succeeded(ticket)
-    return decide(plan, decoded, leaseId, request, cost, now)
   }
 
   async function acquire(request: LimiterRequest): Promise<LimiterDecision> {

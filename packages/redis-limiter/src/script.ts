@@ -1,30 +1,30 @@
 import { createHash } from 'node:crypto'
 
 /**
- * One decision, one round trip: GCRA for each rate window and a lease semaphore for
- * concurrency, checked together and committed only when every enforced rule admits,
- * so a request refused by one rule uses up nothing of the others.
+ * One round trip decides every request of one key that arrived in the same tick of
+ * the event loop, in arrival order: GCRA for each rate window and a lease semaphore
+ * for concurrency, checked together and committed only when every enforced rule
+ * admits, so a request refused by one rule uses up nothing of the others. Time,
+ * the TATs and the lease count are read once per batch and the TATs written once.
  *
  * KEYS[1..n]   rate keys (string: the theoretical arrival time, TAT, ms of Redis time)
  * KEYS[n+1]    lease key (sorted set: lease id → expiry), when concurrency is on
- * KEYS[last]   process key (sorted set: process id → last decision), when ARGV[7] is set
+ * KEYS[last]   process key (sorted set: process id → last decision), when ARGV[3] is set
  * ARGV[1] n, the number of rate rules
- * ARGV[2] cost of the request in rate cells
- * ARGV[3] leases this priority may see held; 0 turns the concurrency check off
- * ARGV[4] lease id
- * ARGV[5] lease lifetime in ms (the request's remaining time to its deadline)
- * ARGV[6] shadow mask: bit i-1 for rate rule i, bit n for concurrency
- * ARGV[7] process id to mark active ('' = not this time)
- * ARGV[8] process window in ms
- * ARGV[7+2i], ARGV[8+2i] emission interval (ms per cell) and cells of rate rule i
+ * ARGV[2] shadow mask: bit i-1 for rate rule i, bit n for concurrency
+ * ARGV[3] process id to mark active ('' = not this time)
+ * ARGV[4] process window in ms
+ * ARGV[5..7] leases critical / normal / sheddable requests may see held (0 = no concurrency)
+ * ARGV[8] m, the number of requests
+ * then 4 per rate rule: emission interval (ms per cell), cells for critical / normal / sheddable
+ * then 4 per request: priority (1 critical, 2 normal, 3 sheddable), cost in cells,
+ *   lease id, lease lifetime in ms (the request's remaining time to its deadline)
  *
- * Reply: { outcome, retryAfterMs, remaining, resetMs, held, wouldRefuse, usage‰,
- * processes, rule } — outcome 1 admitted, 2 refused by a rate, 3 refused by
- * concurrency; wouldRefuse is the mask of shadow rules that would have refused;
- * usage is the highest use of any rule in per mille; processes is the number of
- * processes active in the window (-1 when not asked); rule is the 0-based index of
- * the rate rule whose quota `remaining`/`resetMs` describe (-1 none). Integers
- * only: Redis truncates Lua floats in replies.
+ * Reply: 9 integers per request — outcome (1 admitted, 2 refused by a rate, 3 refused
+ * by concurrency), retryAfterMs, remaining, resetMs (of the tightest enforced rate rule),
+ * leases held, mask of shadow rules that would have refused, highest use of any rule
+ * in per mille, processes active in the window (-1 when not asked), index of the rate
+ * rule `remaining` describes (-1 none). Integers only: Redis truncates Lua floats.
  *
  * Time is Redis `TIME`, never the caller's clock, so hosts with skewed clocks share
  * one timeline; lease lifetimes are sent as durations for the same reason.
@@ -33,83 +33,114 @@ export const LIMITER_SCRIPT = `
 local t = redis.call('TIME')
 local now = t[1] * 1000 + t[2] / 1000
 local n = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local allowed = tonumber(ARGV[3])
-local shadow = tonumber(ARGV[6])
-local outcome, retry, remaining, resetMs, held, would, usage, rule = 1, 0, 0, 0, 0, 0, 0, -1
+local shadow = tonumber(ARGV[2])
+local m = tonumber(ARGV[8])
 local procs = -1
-local pid = ARGV[7]
-if pid ~= '' then
+if ARGV[3] ~= '' then
   local pkey = KEYS[#KEYS]
-  local window = tonumber(ARGV[8])
-  redis.call('ZADD', pkey, now, pid)
+  local window = tonumber(ARGV[4])
+  redis.call('ZADD', pkey, now, ARGV[3])
   redis.call('ZREMRANGEBYSCORE', pkey, '-inf', now - window)
   procs = redis.call('ZCARD', pkey)
   redis.call('PEXPIRE', pkey, window)
 end
-local tats, newTats = {}, {}
+local interval, cells, tat, dirty, shadowed = {}, {}, {}, {}, {}
 for i = 1, n do
-  local interval = tonumber(ARGV[7 + 2 * i])
-  local cells = tonumber(ARGV[8 + 2 * i])
-  local tat = tonumber(redis.call('GET', KEYS[i]) or 0)
-  if tat < now then tat = now end
-  tats[i] = tat
-  local newTat = tat + interval * cost
-  local conformsAt = newTat - cells * interval
-  if conformsAt > now then
-    usage = 1000
-    if bit.band(shadow, 2 ^ (i - 1)) ~= 0 then
-      would = would + 2 ^ (i - 1)
-    else
-      local wait = math.ceil(conformsAt - now)
-      if outcome == 1 or wait > retry then retry = wait end
-      outcome = 2
-    end
-  else
-    newTats[i] = newTat
-    local used = math.floor((newTat - now) / (cells * interval) * 1000)
-    if used > usage then usage = used end
-  end
+  local b = 4 + 4 * i
+  interval[i] = tonumber(ARGV[b + 1])
+  cells[i] = { tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]) }
+  local v = tonumber(redis.call('GET', KEYS[i]) or 0)
+  if v < now then v = now end
+  tat[i] = v
+  shadowed[i] = bit.band(shadow, 2 ^ (i - 1)) ~= 0
 end
-if outcome == 1 and allowed > 0 then
-  local lkey = KEYS[n + 1]
+local slots = { tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]) }
+local lkey, held, longest = KEYS[n + 1], 0, 0
+local concurrency = slots[2] > 0
+local concurrencyShadow = bit.band(shadow, 2 ^ n) ~= 0
+if concurrency then
   redis.call('ZREMRANGEBYSCORE', lkey, '-inf', now)
   held = redis.call('ZCARD', lkey)
-  if held >= allowed then
-    usage = 1000
-    if bit.band(shadow, 2 ^ n) ~= 0 then
-      would = would + 2 ^ n
+end
+local out = {}
+local base = 8 + 4 * n
+for j = 1, m do
+  local b = base + 4 * (j - 1)
+  local p = tonumber(ARGV[b + 1])
+  local cost = tonumber(ARGV[b + 2])
+  local outcome, retry, would, usage, rule, remaining, resetMs = 1, 0, 0, 0, -1, 0, 0
+  local newTat = {}
+  for i = 1, n do
+    local c = cells[i][p]
+    local nt = tat[i] + interval[i] * cost
+    local conformsAt = nt - c * interval[i]
+    if conformsAt > now then
+      usage = 1000
+      if shadowed[i] then
+        would = would + 2 ^ (i - 1)
+      else
+        local wait = math.ceil(conformsAt - now)
+        if outcome == 1 or wait > retry then retry = wait end
+        outcome = 2
+      end
     else
-      local blocking = redis.call('ZRANGE', lkey, held - allowed, held - allowed, 'WITHSCORES')
-      outcome = 3
-      retry = math.ceil(tonumber(blocking[2]) - now)
+      newTat[i] = nt
+      local used = math.floor((nt - now) / (c * interval[i]) * 1000)
+      if used > usage then usage = used end
     end
-  else
-    local ttl = tonumber(ARGV[5])
-    redis.call('ZADD', lkey, now + ttl, ARGV[4])
-    if redis.call('PTTL', lkey) < ttl then redis.call('PEXPIRE', lkey, ttl) end
-    held = held + 1
-    local used = math.floor(held / allowed * 1000)
-    if used > usage then usage = used end
   end
+  local allowed = slots[p]
+  if outcome == 1 and concurrency then
+    if held >= allowed then
+      usage = 1000
+      if concurrencyShadow then
+        would = would + 2 ^ n
+      else
+        local blocking = redis.call('ZRANGE', lkey, held - allowed, held - allowed, 'WITHSCORES')
+        outcome = 3
+        retry = math.ceil(tonumber(blocking[2]) - now)
+      end
+    elseif ARGV[b + 3] ~= '' then
+      local ttl = tonumber(ARGV[b + 4])
+      redis.call('ZADD', lkey, now + ttl, ARGV[b + 3])
+      if ttl > longest then longest = ttl end
+      held = held + 1
+      local used = math.floor(held / allowed * 1000)
+      if used > usage then usage = used end
+    end
+  end
+  for i = 1, n do
+    if outcome == 1 and newTat[i] then
+      tat[i] = newTat[i]
+      dirty[i] = true
+    end
+    if not shadowed[i] then
+      local left = math.floor(cells[i][p] - (tat[i] - now) / interval[i] + 1e-9)
+      if rule < 0 or left < remaining then
+        rule = i - 1
+        remaining = left
+        resetMs = math.ceil(tat[i] - now)
+      end
+    end
+  end
+  local k = 9 * (j - 1)
+  out[k + 1] = outcome
+  out[k + 2] = retry
+  out[k + 3] = remaining
+  out[k + 4] = resetMs
+  out[k + 5] = held
+  out[k + 6] = would
+  out[k + 7] = usage
+  out[k + 8] = procs
+  out[k + 9] = rule
 end
 for i = 1, n do
-  local interval = tonumber(ARGV[7 + 2 * i])
-  local tat = tats[i]
-  if outcome == 1 and newTats[i] then
-    tat = newTats[i]
-    redis.call('SET', KEYS[i], string.format('%.17g', tat), 'PX', math.ceil(tat - now))
-  end
-  if bit.band(shadow, 2 ^ (i - 1)) == 0 then
-    local left = math.floor(tonumber(ARGV[8 + 2 * i]) - (tat - now) / interval + 1e-9)
-    if rule < 0 or left < remaining then
-      rule = i - 1
-      remaining = left
-      resetMs = math.ceil(tat - now)
-    end
+  if dirty[i] then
+    redis.call('SET', KEYS[i], string.format('%.17g', tat[i]), 'PX', math.ceil(tat[i] - now))
   end
 end
-return { outcome, retry, remaining, resetMs, held, would, usage, procs, rule }
+if longest > 0 and redis.call('PTTL', lkey) < longest then redis.call('PEXPIRE', lkey, longest) end
+return out
 `
 
 /** What `EVALSHA` is called with; Redis knows the script by this digest. */
@@ -136,6 +167,8 @@ export interface ScriptReply {
   rule: number
 }
 
+export const REPLY_FIELDS = 9
+
 const OUTCOMES: readonly (ScriptOutcome | undefined)[] = [
   undefined,
   'admitted',
@@ -143,25 +176,38 @@ const OUTCOMES: readonly (ScriptOutcome | undefined)[] = [
   'concurrency',
 ]
 
-/** Reads the script's reply; anything else means the key holds foreign data or the script is wrong. */
-export function decodeScriptReply(reply: unknown): ScriptReply {
-  if (!Array.isArray(reply) || reply.length !== 9) throw unexpected(reply)
-  for (let i = 0; i < 9; i += 1) if (!Number.isInteger(reply[i])) throw unexpected(reply)
-  const outcome = OUTCOMES[reply[0] as number]
-  if (outcome === undefined) throw unexpected(reply)
-  return {
-    outcome,
-    retryAfterMs: reply[1],
-    remaining: reply[2],
-    resetMs: reply[3],
-    held: reply[4],
-    wouldRefuse: reply[5],
-    usagePermille: reply[6],
-    processes: reply[7],
-    rule: reply[8],
+/**
+ * Reads the script's reply for `count` requests; anything else means a key holds
+ * foreign data or the script is wrong.
+ */
+export function decodeScriptReplies(reply: unknown, count: number): ScriptReply[] {
+  if (!Array.isArray(reply) || reply.length !== count * REPLY_FIELDS) throw unexpected(reply)
+  const replies: ScriptReply[] = new Array(count)
+  for (let j = 0; j < count; j += 1) {
+    const k = j * REPLY_FIELDS
+    for (let f = 0; f < REPLY_FIELDS; f += 1) {
+      if (!Number.isInteger(reply[k + f])) throw unexpected(reply)
+    }
+    const outcome = OUTCOMES[reply[k] as number]
+    if (outcome === undefined) throw unexpected(reply)
+    replies[j] = {
+      outcome,
+      retryAfterMs: reply[k + 1],
+      remaining: reply[k + 2],
+      resetMs: reply[k + 3],
+      held: reply[k + 4],
+      wouldRefuse: reply[k + 5],
+      usagePermille: reply[k + 6],
+      processes: reply[k + 7],
+      rule: reply[k + 8],
+    }
   }
+  return replies
 }
 
 function unexpected(reply: unknown): TypeError {
-  return new TypeError(`unexpected limiter script reply: ${JSON.stringify(reply)}`)
+  const text = JSON.stringify(reply)
+  return new TypeError(
+    `unexpected limiter script reply: ${text && text.length > 200 ? `${text.slice(0, 200)}…` : text}`,
+  )
 }
