@@ -31,6 +31,7 @@ export {
   restEvent,
 } from './events.js'
 export { FACT_ROWS, type FactRow } from './facts.js'
+export type { LocalAuthorization, LocalAuthorizerOptions } from './local-authorizer.js'
 export {
   type AnyHandler,
   type Exchange,

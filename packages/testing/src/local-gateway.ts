@@ -5,6 +5,11 @@ import { DEFAULT_INTEGRATION_TIMEOUT_MS, type Integration, isHttpApi } from '@ga
 import type { Context } from 'aws-lambda'
 import { lambdaContext } from './context.js'
 import { albEvent, functionUrlEvent, httpApiEvent, httpApiV1Event, restEvent } from './events.js'
+import {
+  createLocalAuthorizer,
+  type LocalAuthorizerOptions,
+  withAuthorizer,
+} from './local-authorizer.js'
 import { type ClientResponse, type FunctionOutcome, simulateGateway } from './simulate.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: any Lambda handler shape is accepted
@@ -37,6 +42,8 @@ export interface LocalGatewayOptions {
    * invoked. False (default): the request's path is its own resource.
    */
   onlyRoutes?: boolean
+  /** A Lambda authorizer in front of every route (issue 16): TOKEN/REQUEST on REST, Lambda authorizers on HTTP API. */
+  authorizer?: LocalAuthorizerOptions
   /** Called once per request with what the function did and what the client got. */
   onExchange?: (exchange: Exchange) => void
 }
@@ -44,8 +51,11 @@ export interface LocalGatewayOptions {
 export interface Exchange {
   method: string
   path: string
-  /** `unrouted`: no route matched and `onlyRoutes` is on, the handler was not invoked. */
-  outcome: FunctionOutcome['kind'] | 'unrouted'
+  /**
+   * `unrouted`: no route matched and `onlyRoutes` is on, the handler was not invoked.
+   * `unauthorized`: the authorizer refused (401/403/500), the handler was not invoked.
+   */
+  outcome: FunctionOutcome['kind'] | 'unrouted' | 'unauthorized'
   response: ClientResponse
   durationMs: number
 }
@@ -70,6 +80,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       ? undefined
       : (options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration])
   const functionTimeoutMs = options.functionTimeoutMs ?? 30_000
+  const authorizer = options.authorizer
+    ? createLocalAuthorizer(options.authorizer, options.integration)
+    : undefined
   let inFlight = 0
 
   async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -88,7 +101,27 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       })
       return
     }
-    const event = toEvent(options, req, body, startedAt)
+    let event = toEvent(options, req, body, startedAt)
+    if (authorizer) {
+      const authorization = await authorizer.authorize(event)
+      if (!authorization.allowed) {
+        const refused = authorization.view
+        res.writeHead(refused.status, {
+          ...refused.headers,
+          ...gatewayHeaders(options.integration, event),
+        })
+        res.end(refused.body)
+        options.onExchange?.({
+          method: req.method ?? 'GET',
+          path: req.url ?? '/',
+          outcome: 'unauthorized',
+          response: refused,
+          durationMs: Date.now() - startedAt,
+        })
+        return
+      }
+      event = withAuthorizer(event, authorization.authorizer, options.integration)
+    }
     let outcome: FunctionOutcome
     if (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) {
       outcome = { kind: 'throttled' }
