@@ -184,13 +184,25 @@ export function parseServeArgs(argv: string[]): {
   return { help: values.help === true, target: positionals[0], settings }
 }
 
-/** Resolves when SIGINT/SIGTERM arrives or `io.signal` aborts. */
+/**
+ * Resolves when SIGINT/SIGTERM arrives, `io.signal` aborts, or — when a package runner started
+ * the CLI — that runner exits: `npm exec` does not pass SIGTERM on, and its child would be left
+ * listening (issue 13).
+ */
 function stopRequested(io: CommandIo): Promise<string> {
   return new Promise((resolve) => {
+    const parent = process.ppid
+    const watch =
+      process.env.npm_execpath === undefined
+        ? undefined
+        : setInterval(() => {
+            if (process.ppid !== parent) stop('package runner exited')
+          }, 250).unref()
     const stop = (reason: string) => {
       process.off('SIGINT', onInt)
       process.off('SIGTERM', onTerm)
       io.signal?.removeEventListener('abort', onAbort)
+      clearInterval(watch)
       resolve(reason)
     }
     const onInt = () => stop('SIGINT')

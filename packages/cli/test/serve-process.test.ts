@@ -122,6 +122,41 @@ describe('gateproof serve as a real process (issue 13: "Ctrl-C / SIGTERM stop th
     expect(await served.exit).toBe(0)
   }, 60_000)
 
+  it('stopping `npm exec gateproof serve` with SIGTERM stops the server too, though npm does not pass the signal on (issue 13)', async () => {
+    if (!existsSync(dist)) throw new Error(`${dist} is missing: run pnpm build first`)
+    // Its own process group, so that whatever happens the test can end every process it started.
+    const npm = spawn(
+      'npm',
+      ['exec', '--no', '--', 'gateproof', 'serve', `${fixture}#handler`, '--port', '0'],
+      {
+        cwd: repo,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    try {
+      let output = ''
+      npm.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      const [, url] = await waitFor(() => output, /on (http:\/\/127\.0\.0\.1:\d+)/, 15_000)
+      const port = Number(new URL(url as string).port)
+      expect((await fetch(`${url}/orders/1`)).status).toBe(200)
+      npm.kill('SIGTERM')
+      const started = Date.now()
+      while (!(await portIsFree(port)) && Date.now() - started < 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect(await portIsFree(port)).toBe(true)
+    } finally {
+      try {
+        process.kill(-(npm.pid as number), 'SIGKILL')
+      } catch {
+        // The group is gone already: every process in it has exited.
+      }
+    }
+  }, 30_000)
+
   it('the bin prints --help and exits 0', async () => {
     const run = start(['--help'])
     run.url.catch(() => undefined)
