@@ -3,9 +3,17 @@ import {
   type GatewayResponsesOptions,
   gatewayResponses,
 } from '@gateproof/gateway-responses'
+import { GateproofDashboard } from '@gateproof/observability/cdk'
 import { Stack, type StackProps } from 'aws-cdk-lib'
-import { LambdaIntegration, ResponseType, RestApi } from 'aws-cdk-lib/aws-apigateway'
+import {
+  AccessLogFormat,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway'
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda'
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { Construct } from 'constructs'
 
 export interface OrdersApiStackProps extends StackProps {
@@ -20,6 +28,7 @@ export interface OrdersApiStackProps extends StackProps {
  */
 export class OrdersApiStack extends Stack {
   readonly api: RestApi
+  readonly dashboard: GateproofDashboard
 
   constructor(scope: Construct, id: string, props: OrdersApiStackProps = {}) {
     super(scope, id, props)
@@ -30,10 +39,29 @@ export class OrdersApiStack extends Stack {
       code: Code.fromInline(
         'exports.handler = async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: "[]" })',
       ),
+      // doctor log-retention: Lambda's own log group would be kept forever, outside the stack.
+      logGroup: new LogGroup(this, 'OrdersLogs', { retention: RetentionDays.ONE_MONTH }),
     })
 
     this.api = new RestApi(this, 'OrdersApi', {
-      deployOptions: { throttlingRateLimit: 50, throttlingBurstLimit: 100 },
+      deployOptions: {
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        // doctor stage-logging / access-log-format: what the gateway saw when it answered itself.
+        accessLogDestination: new LogGroupLogDestination(
+          new LogGroup(this, 'OrdersApiAccessLogs', { retention: RetentionDays.ONE_MONTH }),
+        ),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            status: '$context.status',
+            responseType: '$context.error.responseType',
+            integrationStatus: '$context.integration.status',
+            integrationError: '$context.integrationErrorMessage',
+            latency: '$context.responseLatency',
+          }),
+        ),
+      },
     })
     this.api.root.addResource('orders').addMethod('GET', new LambdaIntegration(handler))
 
@@ -47,5 +75,13 @@ export class OrdersApiStack extends Stack {
       ),
       { ResponseType },
     )
+
+    // The API's dashboard and alarms (Throttles, ProxyShapeViolation, shed and timeout rates).
+    this.dashboard = new GateproofDashboard(this, 'Gateproof', {
+      namespace: 'orders',
+      service: 'orders-api',
+      functions: [handler],
+      restApi: this.api,
+    })
   }
 }
