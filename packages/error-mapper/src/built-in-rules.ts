@@ -158,14 +158,22 @@ export const timeoutRule: ErrorRule = {
  * Specific shapes come before the generic `statusCode` rule; anything no rule
  * takes is a 500.
  */
-export const BUILT_IN_RULES: readonly ErrorRule[] = Object.freeze([
-  middyValidatorRule,
-  jsonBodyParserRule,
-  powertoolsHttpErrorRule,
-  schemaIssuesRule,
-  awsThrottlingRule,
-  awsServerFaultRule,
-  awsClientFaultRule,
-  httpStatusRule,
-  timeoutRule,
-])
+export const BUILT_IN_RULES: readonly ErrorRule[] = Object.freeze(
+  [
+    middyValidatorRule,
+    jsonBodyParserRule,
+    powertoolsHttpErrorRule,
+    schemaIssuesRule,
+    awsThrottlingRule,
+    awsServerFaultRule,
+    awsClientFaultRule,
+    httpStatusRule,
+    timeoutRule,
+    // Frozen rule by rule too, so one check per process covers them (see `assertRules`).
+  ].map(freezeRule),
+)
+
+function freezeRule(rule: ErrorRule): ErrorRule {
+  if (typeof rule.map !== 'function') Object.freeze(rule.map)
+  return Object.freeze(rule)
+}

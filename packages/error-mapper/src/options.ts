@@ -155,11 +155,30 @@ function metricErrorTypesOf(listed: unknown, rules: readonly ErrorRule[]): Reado
   return types
 }
 
+/**
+ * Rule lists already checked that nothing can change since: frozen lists of frozen rules,
+ * such as `BUILT_IN_RULES`. Every `errorMapper()` (and every preset) in the process takes the
+ * built-in rules, so they are checked at the first construction instead of at each one.
+ */
+const checkedForGood = new WeakSet<readonly unknown[]>()
+
 function assertRules(option: string, rules: unknown): readonly ErrorRule[] {
   if (!Array.isArray(rules)) return fail(`option "${option}" must be an array of rules`, option)
+  if (checkedForGood.has(rules)) return rules as ErrorRule[]
   for (const [index, rule] of rules.entries()) assertRule(`${option}[${index}]`, rule)
+  if (rules.every(isFrozenRule) && Object.isFrozen(rules)) checkedForGood.add(rules)
   return rules as ErrorRule[]
 }
+
+/** A checked rule whose checked parts can no longer change. */
+const isFrozenRule = (rule: ErrorRule): boolean =>
+  Object.isFrozen(rule) &&
+  (typeof rule.map === 'function' || Object.isFrozen(rule.map)) &&
+  (typeof rule.match === 'function' ||
+    (Object.isFrozen(rule.match) &&
+      Object.values(rule.match).every(
+        (value) => typeof value !== 'object' || value === null || Object.isFrozen(value),
+      )))
 
 function assertRule(where: string, rule: unknown): void {
   if (!isObject(rule)) fail(`${where} must be an object { name, match, map }`, where)
