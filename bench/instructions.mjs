@@ -4,10 +4,11 @@
 // change saves even on a busy shared CPU.
 //   - warm: instructions per invocation of each variant of bench/lib/variants.mjs, as
 //     (Ir of WARMUP + CALLS invocations − Ir of WARMUP invocations) / CALLS, each run a fresh
-//     `node --predictable --predictable-gc-schedule` (deterministic JIT and GC schedule);
+//     `node` with NODE_FLAGS below (deterministic JIT and GC schedule);
 //   - import: Ir of importing each bundle of bench/lib/bundles.mjs, minus an empty module.
 // Needs `valgrind` (apt-get install valgrind). Slow (each run ~5–60 s under valgrind):
-//   ONLY=warm|import   VARIANTS='gateproof(),Middy + http-error-handler'   CALLS=5000 WARMUP=5000
+//   ONLY=warm|import   VARIANTS='gateproof(),Middy + http-error-handler'   CALLS=4000 WARMUP=4000
+//   HANDLERS='gateproof()'   PACKAGES=none   (subsets of the import bundles)
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/instructions.{json,md}.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -18,8 +19,8 @@ import * as bundles from './lib/bundles.mjs'
 import { BASELINE, PRESET, VARIANTS, WORK } from './lib/variants.mjs'
 
 const worker = fileURLToPath(new URL('./lib/count-worker.mjs', import.meta.url))
-const WARMUP = Number(process.env.WARMUP ?? 5000)
-const CALLS = Number(process.env.CALLS ?? 5000)
+const WARMUP = Number(process.env.WARMUP ?? 4000)
+const CALLS = Number(process.env.CALLS ?? 4000)
 const ONLY = process.env.ONLY
 const selected = process.env.VARIANTS?.split(',').map((name) => name.trim())
 const HAND_WRITTEN = 'Middy + hand-written Powertools onError'
@@ -31,6 +32,19 @@ try {
   process.exit(0)
 }
 
+// Deterministic runs: no background compiler or GC threads, a heap-growing schedule that does
+// not follow the clock, and a young generation big enough that the measured calls rarely
+// scavenge (so the figures are the code's own work and allocation, not GC timing).
+const NODE_FLAGS = [
+  '--single-threaded',
+  '--predictable-gc-schedule',
+  '--min-semi-space-size=64',
+  '--max-semi-space-size=64',
+  // A random hash seed costs a random number of instructions at startup (primality tests).
+  '--hash-seed=1',
+  '--random-seed=1',
+]
+
 /** Instructions executed by `node <args>` from start to exit. */
 function instructions(args) {
   const out = execFileSync(
@@ -39,8 +53,7 @@ function instructions(args) {
       '--tool=callgrind',
       '--callgrind-out-file=/dev/null',
       process.execPath,
-      '--predictable',
-      '--predictable-gc-schedule',
+      ...NODE_FLAGS,
       worker,
       ...args,
     ],
@@ -100,8 +113,16 @@ if (ONLY !== 'warm') {
           return [name, ir]
         }),
       )
-    result.imports = { handlers: count(handlers), packages: count(packages) }
-    const base = result.imports.handlers[bundles.BASELINE]
+    const pick = (group, list) =>
+      list === undefined
+        ? group
+        : Object.fromEntries(Object.entries(group).filter(([name]) => list.includes(name)))
+    const only = (name) => process.env[name]?.split(',').map((item) => item.trim())
+    result.imports = {
+      handlers: count(pick(handlers, only('HANDLERS'))),
+      packages: count(pick(packages, only('PACKAGES'))),
+    }
+    const base = result.imports.handlers[bundles.BASELINE] ?? 0
     sections.push(`## Import, instructions (one minified bundle, minus an empty module)
 
 ${table(
@@ -126,9 +147,10 @@ const markdown = `# Instruction counts (valgrind callgrind)
 
 ${sections.join('\n\n')}
 
-Each figure comes from fresh \`node --predictable --predictable-gc-schedule\` processes under
-\`valgrind --tool=callgrind\`: repeatable to a few hundred instructions whatever else runs on the
-machine. Node ${process.version}; ${machine().cpu}.
+Each figure comes from fresh \`node ${NODE_FLAGS.join(' ')}\` processes under
+\`valgrind --tool=callgrind\`: repeatable within ~1 % whatever else runs on the machine; the large
+young generation keeps scavenges out of most measured windows, so warm figures are the code's own
+work and allocation. Node ${process.version}; ${machine().cpu}.
 `
 record('instructions', result, markdown)
 console.log(markdown)

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
+import type { AsyncLocalStorage } from 'node:async_hooks'
 import type { RequestGuard } from './request-guard.js'
 
 /**
@@ -20,7 +20,11 @@ interface GuardScope {
  * requests do overlap (the Managed Instances runtime has it on already).
  */
 export class TimerOwners {
-  readonly #scopes = new AsyncLocalStorage<GuardScope>()
+  /**
+   * Made when requests first overlap: `node:async_hooks`' storage module is loaded then, not
+   * at every cold start of a function whose requests never overlap (standard Lambda).
+   */
+  #scopes: AsyncLocalStorage<GuardScope> | undefined
   #armed = 0
   #overlapping = false
   /** The request armed while no other was: the owner of any timer that carries no scope. */
@@ -38,6 +42,7 @@ export class TimerOwners {
       return
     }
     guard.scope ??= { guard }
+    this.#scopes ??= new (process.getBuiltinModule('node:async_hooks').AsyncLocalStorage)()
     this.#scopes.enterWith(guard.scope)
   }
 
@@ -52,7 +57,7 @@ export class TimerOwners {
 
   /** The request whose timer is firing now, if it is still waiting for its handler. */
   owner(): RequestGuard | undefined {
-    const guard = this.#scopes.getStore()?.guard ?? this.#solo
+    const guard = this.#scopes?.getStore()?.guard ?? this.#solo
     return guard === undefined || guard.timedOut ? undefined : guard
   }
 }
