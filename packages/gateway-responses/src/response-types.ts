@@ -91,12 +91,14 @@ export const DEFAULT_STATUS_CODES: Readonly<Record<CustomisableResponseType, num
  */
 export const GATEWAY_ERROR_TYPES: Readonly<Partial<Record<CustomisableResponseType, string>>> = {
   ACCESS_DENIED: 'AccessDeniedException', // EMU
+  AUTHORIZER_CONFIGURATION_ERROR: 'AuthorizerConfigurationException', // COMM (AZ10, AZ11)
   BAD_REQUEST_BODY: 'BadRequestException', // EMU
   BAD_REQUEST_PARAMETERS: 'BadRequestException', // EMU
   INVALID_API_KEY: 'ForbiddenException', // EMU
   MISSING_AUTHENTICATION_TOKEN: 'MissingAuthenticationTokenException', // DOC
   QUOTA_EXCEEDED: 'LimitExceededException', // EMU
   THROTTLED: 'TooManyRequestsException', // EMU
+  UNAUTHORIZED: 'UnauthorizedException', // COMM (AZ9)
 }
 
 /**

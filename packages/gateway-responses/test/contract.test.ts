@@ -44,7 +44,7 @@ const EXPECTED: Record<CustomisableResponseType, Expected> = {
   },
   AUTHORIZER_CONFIGURATION_ERROR: {
     status: 500,
-    errorType: 'InternalServerErrorException',
+    errorType: 'AuthorizerConfigurationException',
     showsMessage: false,
     message: 'Authorizer configuration error',
   },
