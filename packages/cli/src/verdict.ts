@@ -148,6 +148,16 @@ function outcomeFindings(
   }
 }
 
+// Headers worth a mention in one line: what tells a client why, and when to retry.
+const TOLD_HEADERS = /^(x-amzn-errortype|retry-after|location)$/i
+
+function headerNote(headers: Record<string, string>): string {
+  const told = Object.entries(headers).filter(([name]) => TOLD_HEADERS.test(name))
+  return told.length === 0
+    ? ''
+    : ` (${told.map(([name, value]) => `${name}: ${value}`).join(', ')})`
+}
+
 const preview = (body: string) =>
   body.length > BODY_PREVIEW ? `${body.slice(0, BODY_PREVIEW)}…` : body
 
@@ -192,6 +202,6 @@ export function judge(
     rows: client.rows,
     confirmed: client.confirmed,
     findings,
-    explanation: `${frontDoor} client sees ${client.status} ${body.replace(/\s+/g, ' ').trim() || '(empty body)'}${because}`,
+    explanation: `${frontDoor} client sees ${client.status}${headerNote(client.headers)} ${body.replace(/\s+/g, ' ').trim() || '(empty body)'}${because}`,
   }
 }

@@ -58,7 +58,7 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
   it('explains in words what the client sees and why, with the facts row (R17)', async () => {
     const { out } = await check([`${handlers}#raw`, '--integration', 'rest'])
     expect(out).toContain(
-      'REST API client sees 502 {"message": "Internal server error"} because body must be a string, got an object (R17/R18)',
+      'REST API client sees 502 (x-amzn-ErrorType: InternalServerErrorException) {"message": "Internal server error"} because body must be a string, got an object (R17/R18)',
     )
     expect(out).toContain(
       'error body-type at $.body: body must be a string, got an object [R17/R18]',
@@ -116,6 +116,12 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
       message: 'the handler did not answer within 30 ms',
     })
     expect(alb).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
+  })
+
+  it('loads a CommonJS handler (.cjs) and names the headers that tell the client why (Retry-After)', async () => {
+    const { code, out } = await check([`${fixtures}legacy.cjs`, '--integration', 'http-api'])
+    expect(code).toBe(0)
+    expect(out).toContain('HTTP API client sees 429 (retry-after: 2) slow down, GET')
   })
 
   it('--event sends your own event, its front door detected from it', async () => {

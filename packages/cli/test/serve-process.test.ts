@@ -157,6 +157,26 @@ describe('gateproof serve as a real process (issue 13: "Ctrl-C / SIGTERM stop th
     }
   }, 30_000)
 
+  it('gateproof check loads a TypeScript handler in a real process; --json stdout is the report alone', async () => {
+    const run = start([
+      'check',
+      'packages/cli/test/fixtures/typed-handler.ts',
+      '--integration',
+      'rest',
+      '--json',
+    ])
+    run.url.catch(() => undefined)
+    expect(await run.exit).toBe(0)
+    // stdout and stderr arrive interleaved in output(); the handler's log line went to stderr.
+    const json = run.output().slice(run.output().indexOf('{\n'))
+    const report = JSON.parse(json.slice(0, json.lastIndexOf('}') + 1)) as {
+      ok: boolean
+      results: Array<{ client: { body: string } }>
+    }
+    expect(report.ok).toBe(true)
+    expect(report.results[0]?.client.body).toBe('{"greeting":"order 42"}')
+  })
+
   it('the bin prints --help and exits 0', async () => {
     const run = start(['--help'])
     run.url.catch(() => undefined)
