@@ -57,7 +57,7 @@ function parse(argv: string[]) {
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn)) {
     throw new TypeError(`--fail-on must be error, warning, info or none, not "${failOn}"`)
   }
-  const sheddingLimits: Record<string, number> = {}
+  const sheddingLimits: Record<string, number> = Object.create(null)
   for (const entry of values['shedding-limit']) {
     const match = /^([A-Za-z0-9]+)=(\d+)$/.exec(entry)
     if (!match)

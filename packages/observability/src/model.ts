@@ -416,7 +416,7 @@ const stringMap = (value: unknown): Record<string, string> =>
 
 /** `gatewayresponse.header.Name` → `Name`, values as written (static values in quotes). */
 function headerParameters(parameters: Record<string, unknown>): Record<string, string> {
-  const headers: Record<string, string> = {}
+  const headers: Record<string, string> = Object.create(null)
   for (const [key, value] of Object.entries(parameters)) {
     if (key.startsWith('gatewayresponse.header.') && typeof value === 'string') {
       headers[key.slice('gatewayresponse.header.'.length)] = value

@@ -128,7 +128,8 @@ export function normaliseTemplate(document: unknown, source: string): Template {
   if (!isRecord(Resources)) {
     throw new TemplateError(source, 'no Resources section: this is not a CloudFormation template')
   }
-  const resources: Record<string, TemplateResource> = {}
+  // Null-prototype maps: a logical id such as `constructor` or `__proto__` is just an id.
+  const resources: Record<string, TemplateResource> = Object.create(null)
   for (const [id, resource] of Object.entries(Resources)) {
     if (!isRecord(resource) || typeof resource.Type !== 'string') {
       throw new TemplateError(source, `resource ${id} has no Type`)
@@ -142,10 +143,18 @@ export function normaliseTemplate(document: unknown, source: string): Template {
   return {
     source,
     sam: transforms.some((t) => typeof t === 'string' && t.startsWith('AWS::Serverless')),
-    globals: isRecord(Globals) ? (Globals as Template['globals']) : {},
+    globals: nullPrototype(Globals) as Template['globals'],
     resources,
-    parameters: isRecord(Parameters) ? (Parameters as Template['parameters']) : {},
+    parameters: nullPrototype(Parameters) as Template['parameters'],
   }
+}
+
+function nullPrototype(value: unknown): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null)
+  if (isRecord(value)) {
+    for (const [key, inner] of Object.entries(value)) copy[key] = isRecord(inner) ? inner : {}
+  }
+  return copy
 }
 
 interface AssemblyManifest {
