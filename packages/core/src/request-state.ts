@@ -49,6 +49,8 @@ export class RequestState {
   errorMapper: unknown = undefined
   /** The response proxy-shape judged, so `requestEnd` does not judge it again. */
   proxyShape: unknown = undefined
+  /** Set by the streaming execution mode: the request's stream state (`getStreamState`). */
+  stream: unknown = undefined
 }
 
 const STATE_KEY = internalized('gateproof')

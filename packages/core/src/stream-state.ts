@@ -1,5 +1,5 @@
 import type { RenderedErrorResponse } from './error-contract.js'
-import { internalKey, type RequestLike } from './request-state.js'
+import { peekRequestState, type RequestLike, requestState } from './request-state.js'
 
 /** Why a stream ended before its body did. */
 export type TruncationReason =
@@ -52,11 +52,9 @@ export interface StreamState {
   outcome?: StreamOutcome
 }
 
-const STATE_KEY = internalKey('stream')
-
 export function createStreamState(request: RequestLike): StreamState {
   const state: StreamState = { controller: new AbortController(), onEnd: [] }
-  request.internal[STATE_KEY] = state
+  requestState(request).stream = state
   return state
 }
 
@@ -66,7 +64,7 @@ export function createStreamState(request: RequestLike): StreamState {
  * was passed, which Middy 7 silently ignores (ST24).
  */
 export const getStreamState = (request: RequestLike): StreamState | undefined =>
-  request.internal[STATE_KEY] as StreamState | undefined
+  peekRequestState(request)?.stream as StreamState | undefined
 
 export const isStreamingRequest = (request: RequestLike): boolean =>
   getStreamState(request) !== undefined

@@ -66,4 +66,5 @@ export {
   gateproof as default,
   gateproofMiddlewares,
   type StreamingEvent,
+  type StreamingIntegration,
 } from './preset.js'
