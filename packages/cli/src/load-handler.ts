@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { AnyHandler } from '@gateproof/testing'
+import { type AnyHandler, installStreamingGlobals } from '@gateproof/testing'
 import { UsageError } from './command.js'
 import { enableTypeScript, isTypeScript } from './typescript.js'
 
@@ -25,6 +25,8 @@ export async function importModule(
   const file = resolve(cwd, modulePath)
   if (!existsSync(file)) throw new UsageError(`cannot find the module ${modulePath} (${file})`)
   if (isTypeScript(file)) enableTypeScript()
+  // As the Lambda runtime does: a streaming handler is wrapped when its module loads (ST25).
+  if (!('awslambda' in globalThis)) installStreamingGlobals()
   const url = pathToFileURL(file)
   if (query) url.search = query
   return import(url.href)

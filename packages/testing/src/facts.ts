@@ -116,6 +116,19 @@ export const FACT_ROWS = {
   AZ33: 'UNCONFIRMED',
   AZ34: 'DOC',
   AZ35: 'DOC',
+  /** §11 response streaming (local gateway's streaming routes). */
+  ST2: 'DOC',
+  ST3: 'DOC',
+  ST5: 'DOC',
+  /** A failure before the prelude: a 5xx is expected (answered 502), not verified. */
+  ST8: 'UNCONFIRMED',
+  /** A failure after the prelude truncates the body (curl 18 for a timeout, DOC); the rest of the client view is unconfirmed. */
+  ST9: 'UNCONFIRMED',
+  ST20: 'UNCONFIRMED',
+  ST21: 'UNCONFIRMED',
+  ST31: 'DOC',
+  /** ALB does not stream: treated as unsupported, unconfirmed. */
+  ST32: 'UNCONFIRMED',
   /** A shape rule no row covers; the simulator's answer is a best guess. */
   unconfirmed: 'UNCONFIRMED',
 } as const

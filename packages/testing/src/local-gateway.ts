@@ -10,6 +10,7 @@ import {
   type LocalAuthorizerOptions,
   withAuthorizer,
 } from './local-authorizer.js'
+import { invokeBuffered, isStreamingHandler, serveStreaming, streamsTo } from './local-stream.js'
 import { type ClientResponse, type FunctionOutcome, simulateGateway } from './simulate.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: any Lambda handler shape is accepted
@@ -44,6 +45,11 @@ export interface LocalGatewayOptions {
   onlyRoutes?: boolean
   /** A Lambda authorizer in front of every route (issue 16): TOKEN/REQUEST on REST, Lambda authorizers on HTTP API. */
   authorizer?: LocalAuthorizerOptions
+  /**
+   * REST `STREAM` routes (a streaming handler): the idle timeout between chunks, default
+   * 300 000 (Regional, ST5); a stream silent that long is cut.
+   */
+  streamIdleTimeoutMs?: number
   /** Called once per request with what the function did and what the client got. */
   onExchange?: (exchange: Exchange) => void
 }
@@ -122,20 +128,17 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       }
       event = withAuthorizer(event, authorization.authorizer, options.integration)
     }
+    if (isStreamingHandler(options.handler) && streamsTo(options.integration)) {
+      return streamExchange(req, res, event, startedAt)
+    }
     let outcome: FunctionOutcome
     if (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) {
       outcome = { kind: 'throttled' }
     } else {
       inFlight += 1
-      outcome = await invoke(
-        options.handler,
-        event,
-        functionTimeoutMs,
-        integrationTimeoutMs,
-        () => {
-          inFlight -= 1
-        },
-      )
+      outcome = await invoke(handler, event, functionTimeoutMs, integrationTimeoutMs, () => {
+        inFlight -= 1
+      })
     }
     const response = simulateGateway(options.integration, outcome, {
       albMultiValueHeaders: options.albMultiValueHeaders,
@@ -156,6 +159,62 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       durationMs: Date.now() - startedAt,
     })
   }
+
+  /** A streaming handler behind REST (`STREAM`) or a Function URL: chunk by chunk (§11). */
+  async function streamExchange(
+    req: IncomingMessage,
+    res: ServerResponse,
+    event: unknown,
+    startedAt: number,
+  ): Promise<void> {
+    inFlight += 1
+    let result: Awaited<ReturnType<typeof serveStreaming>>
+    try {
+      result = await serveStreaming(options.handler, event, res, {
+        integration: options.integration,
+        functionTimeoutMs,
+        idleTimeoutMs:
+          options.integration === 'rest' ? (options.streamIdleTimeoutMs ?? 300_000) : undefined,
+        extraHeaders: gatewayHeaders(options.integration, event),
+      })
+    } finally {
+      inFlight -= 1
+    }
+    const failedEarly = result === 'failed-before-prelude'
+    options.onExchange?.({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      outcome:
+        result === 'complete' || result === 'truncated'
+          ? 'returned'
+          : failedEarly
+            ? 'threw'
+            : 'function-timeout',
+      response: {
+        status: res.statusCode,
+        headers: {},
+        body: '',
+        gatewayError:
+          failedEarly || (result !== 'complete' && result !== 'truncated' && !res.headersSent),
+        rows: failedEarly
+          ? ['ST8', 'ST20']
+          : result === 'complete'
+            ? ['ST2', 'ST3']
+            : ['ST9', 'ST21'],
+        confirmed: result === 'complete',
+      },
+      durationMs: Date.now() - startedAt,
+    })
+  }
+
+  // A streaming handler behind HTTP API or ALB: they do not stream, the response arrives whole (ST31, ST32).
+  const handler: AnyHandler = isStreamingHandler(options.handler)
+    ? async (event) => {
+        const outcome = await invokeBuffered(options.handler, event, functionTimeoutMs)
+        if (outcome.kind === 'threw') throw outcome.error
+        return outcome.kind === 'returned' ? outcome.value : undefined
+      }
+    : options.handler
 
   const server: Server = createServer((req, res) => {
     exchange(req, res).catch((error: unknown) => {

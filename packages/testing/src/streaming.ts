@@ -22,13 +22,17 @@ export class LocalResponseStream extends Writable {
   #written = false
   readonly #startedAt: number
 
-  constructor(options: { highWaterMark?: number; now?: () => number } = {}) {
+  constructor(
+    options: { highWaterMark?: number; now?: () => number; onChunk?: (bytes: Buffer) => void } = {},
+  ) {
     super({ highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK })
     this.#now = options.now ?? Date.now
     this.#startedAt = this.#now()
+    this.#onChunk = options.onChunk
   }
 
   readonly #now: () => number
+  readonly #onChunk: ((bytes: Buffer) => void) | undefined
 
   setContentType(contentType: string): void {
     if (this.#written) throw new Error('Cannot set content-type, too late.')
@@ -46,7 +50,9 @@ export class LocalResponseStream extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.chunks.push({ at: this.#now() - this.#startedAt, bytes: Buffer.from(chunk) })
+    const bytes = Buffer.from(chunk)
+    this.chunks.push({ at: this.#now() - this.#startedAt, bytes })
+    this.#onChunk?.(bytes)
     callback()
   }
 }
