@@ -53,7 +53,7 @@ export function gateproofPlugin(
   if (modes.length > 1) {
     throw new GateproofOptionsError(
       '@gateproof/core',
-      'only one part may set Middy’s executionMode (streaming is chosen in one place)',
+      'only one part may set Middy’s executionMode (streaming is chosen in one place): with the timeout guard, pass the mode to its executionMode option, which wraps it so the deadline covers every middleware',
     )
   }
 

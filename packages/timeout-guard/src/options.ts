@@ -3,13 +3,14 @@ import {
   assertKnownOptions,
   assertNumber,
   assertOneOf,
+  assertTelemetryOptions,
   DEFAULT_MARGIN_MS,
   type ErrorFormat,
   type EventOf,
   GateproofOptionsError,
   INTEGRATIONS,
   type Integration,
-  isObject,
+  type MiddyExecutionMode,
   type ResultOf,
   type TelemetryOptions,
 } from '@gateproof/core'
@@ -49,6 +50,13 @@ export interface TimeoutGuardOptions<I extends Integration = Integration> extend
   format?: ErrorFormat
   /** `Retry-After` of the 503 an HTTP API client gets. Default 1. */
   retryAfterSeconds?: number
+  /**
+   * The Middy execution mode the guard's plugin wraps so the deadline also covers `before`
+   * and `after` middlewares (H5): Middy's standard mode by default, or another (a streaming
+   * mode). Only one part may set Middy's `executionMode`, so pass yours here. `false`: the
+   * plugin sets none, and only the handler is preempted (Middy's own race).
+   */
+  executionMode?: MiddyExecutionMode | false
 }
 
 export interface ResolvedOptions extends TelemetryOptions {
@@ -59,6 +67,7 @@ export interface ResolvedOptions extends TelemetryOptions {
   onTimeoutBudgetMs: number
   format: ErrorFormat
   retryAfterSeconds: number
+  executionMode: MiddyExecutionMode | false | undefined
 }
 
 const OPTION_KEYS = [
@@ -71,6 +80,7 @@ const OPTION_KEYS = [
   'retryAfterSeconds',
   'metrics',
   'logger',
+  'executionMode',
 ] as const
 
 export const DEFAULT_ON_TIMEOUT_BUDGET_MS = 100
@@ -109,8 +119,10 @@ export function resolveOptions<I extends Integration>(
     assertOneOf<string>(PACKAGE, 'format', format, ['problem', 'message'])
   }
   assertNumber(PACKAGE, 'retryAfterSeconds', retryAfterSeconds, { min: 1, integer: true })
-  assertInstance('metrics', options.metrics, 'singleMetric')
-  assertInstance('logger', options.logger, 'warn')
+  assertTelemetryOptions(PACKAGE, options)
+  if (options.executionMode !== undefined && options.executionMode !== false) {
+    assertFunction(PACKAGE, 'executionMode', options.executionMode)
+  }
   return {
     integration: integration === 'auto' ? undefined : (integration as Integration),
     integrationTimeoutMs,
@@ -121,16 +133,6 @@ export function resolveOptions<I extends Integration>(
     retryAfterSeconds,
     metrics: options.metrics,
     logger: options.logger,
-  }
-}
-
-function assertInstance(name: string, value: unknown, method: string): void {
-  if (value === undefined) return
-  if (!isObject(value) || typeof value[method] !== 'function') {
-    throw new GateproofOptionsError(
-      PACKAGE,
-      `option "${name}" must be a Powertools ${name === 'metrics' ? 'Metrics' : 'Logger'} instance`,
-      { option: name },
-    )
+    executionMode: options.executionMode,
   }
 }

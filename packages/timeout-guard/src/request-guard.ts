@@ -5,8 +5,11 @@ import {
   remainingMs,
 } from '@gateproof/core'
 
-/** Where the deadline caught the request: on arrival (the handler never ran) or in the handler. */
-export type TimeoutPhase = 'arrival' | 'handler'
+/**
+ * Where the deadline caught the request: on arrival, in a `before` middleware (the handler
+ * never ran), in the handler, or in an `after` middleware (its result was never sent).
+ */
+export type TimeoutPhase = 'arrival' | 'before' | 'handler' | 'after'
 
 /** What a handler can read about its request's deadline (see `getDeadline`). */
 export interface GuardedDeadline {
@@ -84,6 +87,11 @@ export class RequestGuard {
   onTimeoutDone: Promise<void> | undefined
   /** The guard's `before` or `onError` ran: it is in the middleware chain. */
   seenInChain = false
+  /** Rejects at the deadline while a `before`/`after` middleware is awaited (H5); made on first need. */
+  deadlineReached: Promise<never> | undefined
+  deadlineTimer: ReturnType<typeof setTimeout> | undefined
+  /** The phase a middleware being raced against the deadline belongs to. */
+  racing: TimeoutPhase = 'before'
 
   constructor(request: RequestLike, deadline: Deadline) {
     this.request = request

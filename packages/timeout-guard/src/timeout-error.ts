@@ -35,7 +35,9 @@ export function timeoutFacts(guard: RequestGuard): Record<string, unknown> {
 
 const MESSAGES = {
   arrival: 'The request arrived after its deadline',
+  before: 'A middleware before the handler did not finish before the deadline',
   handler: 'The handler did not finish before the deadline',
+  after: 'A middleware after the handler did not finish before the deadline',
 } as const
 
 /**

@@ -2,14 +2,15 @@ import {
   computeDeadline,
   createTelemetry,
   type EventOf,
+  frontDoorOf,
   type Integration,
-  internalKey,
   isObject,
   type PluginHooks,
+  peekRequestState,
   type RequestLike,
   type ResultOf,
   requestIdOf,
-  setRequestDeadline,
+  requestState,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
 import {
@@ -19,14 +20,13 @@ import {
   replaceRemainingTime,
   untilLimit,
 } from './context-view.js'
+import { deadlineExecutionMode, releaseDeadline } from './execution-mode.js'
 import { runOnTimeout } from './on-timeout.js'
 import { PACKAGE, resolveOptions, type TimeoutGuardOptions } from './options.js'
 import { renderTimeout } from './render.js'
 import { type GuardedDeadline, RequestGuard, type TimeoutPhase } from './request-guard.js'
 import { timeoutError, timeoutFacts } from './timeout-error.js'
 import { TimerOwners } from './timer-owners.js'
-
-const STATE_KEY = internalKey(PACKAGE)
 
 /** The Middy plugin hooks the guard needs; pass them to `middy(handler, plugin)`. */
 export interface TimeoutGuardPlugin extends PluginHooks {
@@ -43,7 +43,7 @@ export type TimeoutGuard<I extends Integration = Integration> = MiddlewareObj<
 > & { readonly plugin: TimeoutGuardPlugin }
 
 const guardOf = (request: RequestLike): RequestGuard | undefined =>
-  request.internal[STATE_KEY] as RequestGuard | undefined
+  peekRequestState(request)?.timeoutGuard as RequestGuard | undefined
 
 /**
  * The request's deadline and its `AbortSignal`, from the handler's `context` (or a
@@ -54,7 +54,7 @@ export function getDeadline(contextOrRequest: unknown): GuardedDeadline | undefi
   if (fromContext !== undefined || !isObject(contextOrRequest)) return fromContext
   const { internal } = contextOrRequest
   return typeof internal === 'object' && internal !== null
-    ? (internal as Record<string, RequestGuard | undefined>)[STATE_KEY]?.handle
+    ? guardOf(contextOrRequest as unknown as RequestLike)?.handle
     : undefined
 }
 
@@ -82,6 +82,10 @@ export const timeoutGuard = <I extends Integration = Integration>(
     marginMs: config.marginMs,
   }
   const timerOwners = new TimerOwners()
+  const phaseTimeout = (guard: RequestGuard, phase: TimeoutPhase): unknown => {
+    timeOut(guard, phase)
+    return guard.error
+  }
   const warned = { noPlugin: false, notInChain: false }
 
   const warnOnce = (which: keyof typeof warned, message: string, hint: string) => {
@@ -104,8 +108,9 @@ export const timeoutGuard = <I extends Integration = Integration>(
     const original: object = request.context ?? {}
     const deadline = deadlineOf(request, original)
     const guard = new RequestGuard(request, deadline)
-    request.internal[STATE_KEY] = guard
-    setRequestDeadline(request, deadline)
+    const state = requestState(request)
+    state.timeoutGuard = guard
+    state.deadline = deadline
     let countdown: (() => number) | undefined
     if (hasLimit(guard, original)) {
       // Both closures made here, so they share one captured scope: made on every request.
@@ -135,7 +140,8 @@ export const timeoutGuard = <I extends Integration = Integration>(
     const facts = timeoutFacts(guard)
     const requestId = requestIdOf(guard.request.event, guard.request.context)
     telemetry.count('TimeoutGuard', { Integration: String(facts.integration) })
-    telemetry.log('warn', 'Request timed out', {
+    // The request's one failure line (H7): the error mapper that renders the 504 skips its own.
+    telemetry.logFailure(guard.request, 'warn', 'Request timed out', {
       requestId,
       statusCode: guard.error.status,
       ...facts,
@@ -154,6 +160,8 @@ export const timeoutGuard = <I extends Integration = Integration>(
   const plugin: TimeoutGuardPlugin = {
     requestStart: function timeoutGuardRequestStart(request) {
       try {
+        // H2: an event from no HTTP front door is not timed; Lambda's own limit applies.
+        if (frontDoorOf(request, config.integration) === undefined) return
         arm(request, true)
       } catch (error) {
         // A throw here would escape Middy's error handling and reach the gateway as a 502.
@@ -174,6 +182,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
       const guard = guardOf(request)
       if (guard === undefined) return
       timerOwners.ended(guard)
+      releaseDeadline(guard)
       if (!guard.seenInChain && request.error === undefined && !('earlyResponse' in request)) {
         warnOnce(
           'notInChain',
@@ -185,10 +194,21 @@ export const timeoutGuard = <I extends Integration = Integration>(
       return guard.onTimeoutDone
     },
   }
+  if (config.executionMode !== false) {
+    // H5: the deadline covers `before` and `after` middlewares too, not only the handler.
+    plugin.executionMode = deadlineExecutionMode(
+      { guardOf, timeOut: phaseTimeout },
+      config.executionMode,
+    )
+  }
 
   return {
     before: function timeoutGuardBefore(request) {
       let guard = guardOf(request)
+      if (guard === undefined && frontDoorOf(request, config.integration) === undefined) {
+        telemetry.stepAside(request)
+        return
+      }
       if (guard === undefined) {
         warnOnce(
           'noPlugin',

@@ -193,12 +193,19 @@ describe('integration', () => {
     await expectAnsweredAt(invocation, T0 + 29_500, 503)
   })
 
-  it('guards a direct invocation (no front door) by Lambda’s limit with a 504', async () => {
+  it('H2: steps aside for a direct invocation (no front door): a result goes back as it is, no 504 is rendered', async () => {
     const guard = timeoutGuard()
-    const handler = middy(hangs, guard.plugin).use(guard)
     const direct = { orderId: 42 } as unknown as ProxyEvent
+    const done = middy(async () => ({ batchItemFailures: [] }) as never, guard.plugin).use(guard)
+    await expect(done(direct, lambdaContext({ remainingMs: 3_000 }))).resolves.toEqual({
+      batchItemFailures: [],
+    })
+    // Lambda's own limit applies: whatever ends the invocation is a rejection, never an HTTP answer.
+    const handler = middy(hangs, guard.plugin).use(guard)
     const invocation = watch(handler(direct, lambdaContext({ remainingMs: 3_000 })))
-    await expectAnsweredAt(invocation, T0 + 2_500, 504)
+    invocation.result.catch(() => {})
+    await vi.advanceTimersByTimeAsync(3_000)
+    await expect(invocation.result).rejects.toMatchObject({ name: 'TimeoutError' })
   })
 })
 

@@ -20,8 +20,11 @@ describe('timeoutGuard(options)', () => {
         requestEnd: expect.any(Function),
         timeoutEarlyInMillis: DEFAULT_MARGIN_MS,
         timeoutEarlyResponse: expect.any(Function),
+        // H5: the execution mode that extends the deadline over every middleware.
+        executionMode: expect.any(Function),
       },
     })
+    expect(timeoutGuard({ executionMode: false }).plugin).not.toHaveProperty('executionMode')
   })
 
   it.each<[string, unknown]>([
