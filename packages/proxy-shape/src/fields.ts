@@ -1,4 +1,4 @@
-import { isValidStatus } from '@gateproof/core'
+import { hasSplittingChars, isValidStatus } from '@gateproof/core'
 import type { Pass } from './pass.js'
 import {
   describe,
@@ -80,6 +80,7 @@ export function readHeaders(value: unknown, pass: Pass): HeaderMap | null | unde
   for (const name in value) {
     if (!isOwn(value, name)) continue
     const item = jsonValue(value[name], name)
+    if (splits(name, item, memberPath('$.headers', name), pass)) continue
     if (typeof item === 'string') {
       pass.header(name, item)
       if (out) put(out, name, item)
@@ -149,6 +150,7 @@ export function readMultiValueHeaders(
     const values = jsonValue(value[name], name)
     if (isAbsent(values)) continue
     const at = memberPath(path, name)
+    if (splits(name, typeof values === 'string' ? values : undefined, at, pass)) continue
     if (Array.isArray(values)) {
       readMultiValueItems(name, values, at, pass)
     } else if (values === null) {
@@ -167,7 +169,12 @@ export function readMultiValueHeaders(
       pass.flag('multi-value-header-value', at, 'multiValueHeaders values must be arrays; wrapped')
       pass.header(name, text)
     }
-    if (out) put(out, name, multiValueList(values))
+    if (out)
+      put(
+        out,
+        name,
+        multiValueList(values).filter((text) => !hasSplittingChars(text)),
+      )
   }
   return out ?? (value as Record<string, string[]>)
 }
@@ -175,11 +182,15 @@ export function readMultiValueHeaders(
 function readMultiValueItems(name: string, values: unknown[], path: string, pass: Pass): void {
   for (let i = 0; i < values.length; i++) {
     const item = jsonValue(values[i], String(i))
+    const at = indexPath(path, i)
+    if (typeof item === 'string' && hasSplittingChars(item)) {
+      pass.flag('control-characters', at, 'header value holds CR, LF or NUL; entry removed')
+      continue
+    }
     if (typeof item === 'string') {
       pass.header(name, item)
       continue
     }
-    const at = indexPath(path, i)
     const text = scalarText(item)
     if (text !== undefined) {
       pass.flag(
@@ -210,6 +221,10 @@ export function readCookies(value: unknown, pass: Pass): string[] | undefined {
     return undefined
   }
   if (typeof value === 'string') {
+    if (hasSplittingChars(value)) {
+      pass.flag('control-characters', path, 'cookie holds CR, LF or NUL; removed')
+      return undefined
+    }
     pass.flag('cookies-type', path, 'cookies must be an array; wrapped')
     pass.text(value)
     return [value]
@@ -221,7 +236,9 @@ export function readCookies(value: unknown, pass: Pass): string[] | undefined {
   const cookies: string[] | undefined = pass.repairing ? [] : undefined
   for (let i = 0; i < value.length; i++) {
     const item = jsonValue(value[i], String(i))
-    if (typeof item === 'string') {
+    if (typeof item === 'string' && hasSplittingChars(item)) {
+      pass.flag('control-characters', indexPath(path, i), 'cookie holds CR, LF or NUL; removed')
+    } else if (typeof item === 'string') {
       pass.text(item)
       cookies?.push(item)
     } else if (item === null || isAbsent(item)) {
@@ -269,6 +286,15 @@ export function readBody(value: unknown, pass: Pass): BodyOutcome {
     pass.flag('body-type', '$.body', 'body is null; removed')
     return NO_BODY
   }
+  if (isPending(value)) {
+    // H9: JSON.stringify makes `"{}"` of it: the client would get an empty object as the body.
+    pass.fail(
+      'body-type',
+      '$.body',
+      `body is ${describePending(value)}; a buffered response needs its content`,
+    )
+    return NO_BODY
+  }
   if (isBinary(value)) {
     pass.flag('body-binary', '$.body', 'body is bytes; sent as base64 with isBase64Encoded')
     const body = toBase64(value)
@@ -284,6 +310,33 @@ export function readBody(value: unknown, pass: Pass): BodyOutcome {
   pass.text(json)
   return { body: json, contentType: 'application/json' }
 }
+
+/**
+ * H3: a header name or text value with CR, LF or NUL is a violation of its own kind; the
+ * repair leaves the header out. True when the header was dropped.
+ */
+function splits(name: string, value: unknown, path: string, pass: Pass): boolean {
+  if (!hasSplittingChars(name) && !(typeof value === 'string' && hasSplittingChars(value))) {
+    return false
+  }
+  pass.flag('control-characters', path, 'header name or value holds CR, LF or NUL; header removed')
+  return true
+}
+
+/** A promise or a stream: content that is not there yet, which JSON turns into `{}`. */
+export function isPending(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const candidate = value as Record<string | symbol, unknown>
+  return (
+    typeof candidate.then === 'function' ||
+    typeof candidate.pipe === 'function' ||
+    typeof candidate.getReader === 'function' ||
+    typeof candidate[Symbol.asyncIterator] === 'function'
+  )
+}
+
+export const describePending = (value: unknown): string =>
+  typeof (value as { then?: unknown }).then === 'function' ? 'a Promise' : 'a stream'
 
 /** `isBase64Encoded`: a boolean; required by ALB (A4). */
 export function readBase64Flag(value: unknown, pass: Pass): boolean | undefined {
@@ -308,6 +361,14 @@ export function readBase64Flag(value: unknown, pass: Pass): boolean | undefined 
 
 /** ALB's `statusDescription` (A1): a string; anything else is replaced by the standard one. */
 export function readStatusDescription(value: unknown, pass: Pass): string | undefined {
+  if (typeof value === 'string' && hasSplittingChars(value)) {
+    pass.flag(
+      'control-characters',
+      '$.statusDescription',
+      'statusDescription holds CR, LF or NUL; replaced',
+    )
+    return undefined
+  }
   if (typeof value === 'string') {
     pass.text(value)
     return value

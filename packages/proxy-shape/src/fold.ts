@@ -1,4 +1,4 @@
-import { findHeaderKey, getHeader, isObject } from '@gateproof/core'
+import { findHeaderKey, getHeader, hasSplittingChars, isObject } from '@gateproof/core'
 import { cookieList, type HeaderMap, multiValueList, scalarText } from './fields.js'
 import type { Pass } from './pass.js'
 import type { ShapeProfile } from './profiles.js'
@@ -99,11 +99,14 @@ export function foldHeaders(fields: HeaderFields, pass: Pass): HeaderFields {
 
 /** How many `Set-Cookie` lines the response asks for, wherever it put them. */
 function setCookieCount({ headers, multiValueHeaders, cookies }: HeaderFields): number {
-  let count = cookies === undefined ? 0 : cookieList(cookies).length
-  if (isObject(headers) && scalarText(getHeader(headers, SET_COOKIE)) !== undefined) count += 1
+  // Values with CR, LF or NUL are removed (H3): they are not sent, so they do not count.
+  const sent = (texts: string[]) => texts.filter((text) => !hasSplittingChars(text)).length
+  let count = cookies === undefined ? 0 : sent(cookieList(cookies))
+  const single = isObject(headers) ? scalarText(getHeader(headers, SET_COOKIE)) : undefined
+  if (single !== undefined && !hasSplittingChars(single)) count += 1
   if (isObject(multiValueHeaders)) {
     for (const [name, values] of Object.entries(multiValueHeaders)) {
-      if (name.toLowerCase() === SET_COOKIE) count += multiValueList(values).length
+      if (name.toLowerCase() === SET_COOKIE) count += sent(multiValueList(values))
     }
   }
   return count
@@ -123,6 +126,7 @@ function appendInto(
   values: readonly string[],
 ): void {
   const key = findHeaderKey(multiValueHeaders, name) ?? name
-  const existing = multiValueHeaders[key] ?? []
+  // Own keys only (H4): `constructor` must not find Object's.
+  const existing = Object.hasOwn(multiValueHeaders, key) ? (multiValueHeaders[key] ?? []) : []
   put(multiValueHeaders, key, [...existing, ...values.filter((v) => !existing.includes(v))])
 }

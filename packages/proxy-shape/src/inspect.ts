@@ -1,6 +1,8 @@
 import { getHeader, isObject } from '@gateproof/core'
 import {
+  describePending,
   type HeaderMap,
+  isPending,
   readBase64Flag,
   readBody,
   readCookies,
@@ -85,6 +87,11 @@ function readResult(result: unknown, pass: Pass, applyToJSON: boolean): unknown 
   if (typeof result === 'object' && result !== null) {
     // Bytes first: their `toJSON` gives `{"type":"Buffer",…}`, which nobody means to send.
     if (isBinary(result)) return readBinary(result, pass)
+    if (isPending(result)) {
+      // H9: Lambda would send `{}`, or a 200 with an empty object as the body.
+      pass.fail('not-a-response', '$', `the result is ${describePending(result)}, not a response`)
+      return undefined
+    }
     if (applyToJSON && hasToJSON(result)) return readToJSON(result, pass)
     const primitive = unboxed(result)
     if (primitive !== result) return readResult(primitive, pass, false)

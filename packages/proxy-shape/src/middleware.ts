@@ -1,12 +1,15 @@
 import {
   albMultiValueHeaders,
   createTelemetry,
-  detectIntegration,
-  internalKey,
+  describeThrown,
+  frontDoorOf,
+  isStreamingRequest,
   type PluginHooks,
+  peekRequestState,
   type RequestLike,
   renderErrorResponse,
   requestIdOf,
+  requestState,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
 import { inspect } from './inspect.js'
@@ -19,6 +22,7 @@ import {
 } from './options.js'
 import { type ShapeProfile, type ShapeTarget, shapeProfile } from './profiles.js'
 import { type Phase, reportViolations, type ViolationAction } from './report.js'
+import { snapshot } from './snapshot.js'
 import { isMap } from './values.js'
 import type { Violation } from './violations.js'
 
@@ -28,8 +32,12 @@ export type ProxyShapeMiddleware<T extends IntegrationOption = 'auto'> = Middlew
   unknown
 > & { readonly plugin: PluginHooks }
 
-/** `request.internal` entry: the response `after`/`onError` judged, so requestEnd does not judge it again. */
-const CHECKED = internalKey(PACKAGE)
+/**
+ * The request state's `proxyShape` holds the response `after`/`onError` judged, so
+ * `requestEnd` does not judge it again; this stands for a judged `undefined`.
+ */
+const NO_RESPONSE = Symbol('no response')
+const judged = (response: unknown): unknown => (response === undefined ? NO_RESPONSE : response)
 
 interface Verdict {
   target: ShapeTarget
@@ -59,13 +67,27 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
   const { integration, mode, format } = resolveOptions(options)
   const telemetry = createTelemetry(PACKAGE, { metrics: options.metrics, logger: options.logger })
   const fixed = integration === 'auto' ? undefined : integration
+  const forcedDoor = fixed === 'universal' ? undefined : fixed
 
   // Whether Middy runs this middleware's plugin hooks. Only then does requestEnd read the
   // per-request mark, so a handler without the plugin is spared writing it: adding a key
   // to Middy's null-prototype `request.internal` costs as much as checking a response.
   let pluginInUse = false
 
-  const targetOf = (event: unknown): ShapeTarget => fixed ?? detectIntegration(event) ?? 'universal'
+  /**
+   * Whose rules apply, or `undefined` to step aside (H2): with `auto`, an event from none of
+   * the five front doors (SQS, EventBridge, a warmer) gets its result back untouched and its
+   * errors rethrown. A streamed response is judged by the stream tap's prelude rules.
+   */
+  const targetOf = (request: RequestLike): ShapeTarget | undefined => {
+    if (fixed === 'universal') return fixed
+    const door = frontDoorOf(request, forcedDoor)
+    if (door === undefined) {
+      telemetry.stepAside(request)
+      return undefined
+    }
+    return isStreamingRequest(request) ? undefined : door
+  }
   const profileOf = (target: ShapeTarget, event: unknown): ShapeProfile =>
     shapeProfile(target, target === 'alb' && albMultiValueHeaders(event))
 
@@ -90,7 +112,8 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
   }
 
   function judge(request: RequestLike, response: unknown): Verdict | undefined {
-    const target = targetOf(request.event)
+    const target = targetOf(request)
+    if (target === undefined) return undefined
     const profile = profileOf(target, request.event)
     const inspection = inspect(response, profile)
     const { violations } = inspection
@@ -129,12 +152,16 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
   }
 
   function settle(request: RequestLike, phase: Phase): void {
-    const verdict = judge(request, request.response)
+    // H9: judged once, on a plain copy, and the copy is what leaves.
+    const response = snapshot(request.response)
+    const verdict = judge(request, response)
     if (verdict !== undefined) {
       report(request, verdict.target, verdict.violations, verdict.action, phase)
       request.response = verdict.response
+    } else if (response !== request.response && targetOf(request) !== undefined) {
+      request.response = response
     }
-    if (pluginInUse) request.internal[CHECKED] = request.response
+    if (pluginInUse) requestState(request).proxyShape = judged(request.response)
   }
 
   const proxyShapeAfter = (request: RequestLike): void => settle(request, 'after')
@@ -146,7 +173,9 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     }
     // Nothing rendered the error: Lambda would report a function error and the
     // front door answer 502 (500 on HTTP API) on its own.
-    const target = targetOf(request.event)
+    const target = targetOf(request)
+    // H2: not an HTTP event: the error is rethrown for Lambda to record and retry.
+    if (target === undefined) return
     logUnhandled(request)
     if (mode === 'report') {
       report(request, target, UNHANDLED, 'reported', 'onError')
@@ -154,21 +183,22 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
       report(request, target, UNHANDLED, 'rendered', 'onError')
       request.response = renderFailure(request, target, profileOf(target, request.event))
     }
-    if (pluginInUse) request.internal[CHECKED] = request.response
+    if (pluginInUse) requestState(request).proxyShape = judged(request.response)
   }
 
-  /** A rendered error would otherwise leave no trace: Lambda logs only errors it sees. */
+  /**
+   * A rendered error would otherwise leave no trace: Lambda logs only errors it sees. The
+   * thrown value is described through core's safe reader (H1): printing a hostile value
+   * (a Proxy whose traps throw) would throw here and turn the 500 into the gateway's 502.
+   * One line per failed request (H7); without a Logger, one JSON line on console.error (H6).
+   */
   function logUnhandled(request: RequestLike): void {
     if (mode === 'report') return
-    const { error } = request
-    if (telemetry.hasLogger) {
-      telemetry.log('error', 'unhandled error rendered as 500', {
-        error,
-        requestId: requestIdOf(request.event, request.context),
-      })
-    } else {
-      console.error(`${PACKAGE}: unhandled error rendered as 500`, error)
-    }
+    telemetry.logFailure(request, 'error', 'unhandled error rendered as 500', {
+      statusCode: 500,
+      requestId: requestIdOf(request.event, request.context),
+      error: describeThrown(request.error, { stack: true }),
+    })
   }
 
   const proxyShapeRequestStart = (): void => {
@@ -181,16 +211,23 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
    * Middy holds the response it will return, so a fix can only happen in place.
    */
   const proxyShapeRequestEnd = (request: RequestLike): void => {
-    const { internal, response } = request
-    if (CHECKED in internal && internal[CHECKED] === response) return
-    internal[CHECKED] = response
+    const { response } = request
+    if (peekRequestState(request)?.proxyShape === judged(response)) return
+    const target = targetOf(request)
+    if (target === undefined) return
+    requestState(request).proxyShape = judged(response)
     if (response === undefined && request.error !== undefined) {
       // An onError middleware threw: Middy rethrows and the front door answers on its own.
-      report(request, targetOf(request.event), UNHANDLED, 'unfixable', 'requestEnd')
+      report(request, target, UNHANDLED, 'unfixable', 'requestEnd')
       return
     }
-    const verdict = judge(request, response)
-    if (verdict === undefined) return
+    // Middy returns the object it holds, so a fix (or the H9 snapshot) happens in place.
+    const copy = snapshot(response)
+    const verdict = judge(request, copy)
+    if (verdict === undefined) {
+      if (copy !== response) rewriteInPlace(response, copy)
+      return
+    }
     const action =
       verdict.action === 'reported' || rewriteInPlace(response, verdict.response)
         ? verdict.action

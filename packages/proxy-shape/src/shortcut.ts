@@ -1,4 +1,4 @@
-import { isValidStatus } from '@gateproof/core'
+import { hasSplittingChars, isValidStatus } from '@gateproof/core'
 import type { ShapeProfile } from './profiles.js'
 
 const ownProperty = Object.prototype.hasOwnProperty
@@ -43,6 +43,7 @@ export function isPlainlyValid(result: unknown, profile: ShapeProfile): boolean 
 
   if (statusDescription !== undefined) {
     if (!profile.statusDescription || typeof statusDescription !== 'string') return false
+    if (hasSplittingChars(statusDescription)) return false
     chars += statusDescription.length
     named += 1
   }
@@ -59,6 +60,8 @@ export function isPlainlyValid(result: unknown, profile: ShapeProfile): boolean 
       for (const name in headers) {
         const value = headers[name]
         if (typeof value !== 'string') return false
+        // H3: CR, LF or NUL anywhere in a header takes the full walk.
+        if (hasSplittingChars(name) || hasSplittingChars(value)) return false
         const line = name.length + value.length + 4
         headerChars += line
         if (line > longestLine) longestLine = line
@@ -75,10 +78,10 @@ export function isPlainlyValid(result: unknown, profile: ShapeProfile): boolean 
     if (!isLiteral(multiValueHeaders)) return false
     for (const name in multiValueHeaders) {
       const values = multiValueHeaders[name]
-      if (!Array.isArray(values)) return false
+      if (!Array.isArray(values) || hasSplittingChars(name)) return false
       for (let i = 0; i < values.length; i++) {
         const value: unknown = values[i]
-        if (typeof value !== 'string') return false
+        if (typeof value !== 'string' || hasSplittingChars(value)) return false
         const line = name.length + value.length + 4
         headerChars += line
         if (line > longestLine) longestLine = line
@@ -94,7 +97,7 @@ export function isPlainlyValid(result: unknown, profile: ShapeProfile): boolean 
     if (!profile.cookies || !Array.isArray(cookies)) return false
     for (let i = 0; i < cookies.length; i++) {
       const cookie: unknown = cookies[i]
-      if (typeof cookie !== 'string') return false
+      if (typeof cookie !== 'string' || hasSplittingChars(cookie)) return false
       chars += cookie.length
       entries += 1
     }

@@ -49,6 +49,12 @@ export const VIOLATION_RULES = [
   'header-size',
   /** A thrown error nothing rendered: the front door's own 502/500 (§2.1). */
   'unhandled-error',
+  /**
+   * CR, LF or NUL in a header name or value, a `multiValueHeaders` entry, a cookie or ALB's
+   * `statusDescription` (H3): response splitting where a front door forwards them, a
+   * malformed response where it does not. Repair removes the header, entry or cookie.
+   */
+  'control-characters',
 ] as const
 
 export type ViolationRule = (typeof VIOLATION_RULES)[number]

@@ -39,13 +39,13 @@ describe('modes', () => {
 
   it('strict: passes a valid response through', async () => {
     const result = { statusCode: 200, body: 'ok' }
-    expect(await through('rest', result, { mode: 'strict' })).toBe(result)
+    expect(await through('rest', result, { mode: 'strict' })).toEqual(result)
   })
 
   it('report: sends an invalid response unchanged and only logs and counts it', async () => {
     const result = { statusCode: 200, wrongValue: 1, body: 'ok' }
     const response = await through('rest', result, { mode: 'report', ...telemetry() })
-    expect(response).toBe(result)
+    expect(response).toEqual(result)
     expectMetric(capture, {
       name: 'ProxyShapeViolation',
       dimensions: { Violation: 'unknown-key', Integration: 'rest', Action: 'reported' },
@@ -135,9 +135,14 @@ describe('telemetry', () => {
 })
 
 describe('integration', () => {
-  it('auto: falls back to the universal shape when the event names no front door', async () => {
-    const handler = middy(async () => ({ statusCode: 200, body: 'x' })).use(proxyShape())
-    expect(await handler({}, context())).toEqual({
+  it('H2: auto steps aside when the event names no front door; universal applies the shape all deliver', async () => {
+    const result = { statusCode: 200, body: 'x' }
+    const auto = middy(async () => result).use(proxyShape())
+    expect(await auto({}, context())).toBe(result)
+    const universal = middy(async () => ({ statusCode: 200, body: 'x' })).use(
+      proxyShape({ integration: 'universal' }),
+    )
+    expect(await universal({}, context())).toEqual({
       statusCode: 200,
       headers: {},
       body: 'x',

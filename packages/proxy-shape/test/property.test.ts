@@ -129,12 +129,12 @@ const outcome: fc.Arbitrary<Outcome> = fc.oneof(
   { arbitrary: rich.map((value) => ({ kind: 'threw' as const, value })), weight: 1 },
 )
 
-function handlerFor(mode: ProxyShapeMode) {
+function handlerFor(mode: ProxyShapeMode, integration?: 'universal') {
   return middy(async (event: { outcome?: Outcome }) => {
     const { outcome } = event
     if (outcome?.kind === 'threw') throw outcome.value
     return outcome?.value
-  }).use(proxyShape({ mode, logger: new Logger({ serviceName: 'property' }) }))
+  }).use(proxyShape({ mode, integration, logger: new Logger({ serviceName: 'property' }) }))
 }
 
 const clientSees = (integration: Integration, door: Door, value: unknown) =>
@@ -197,9 +197,9 @@ describe.each(['repair', 'strict'] as const)(
 
 describe('universal shape', () => {
   it(
-    'when the event names no front door, the response is one REST, HTTP API, Function URLs and ALB all deliver',
+    'integration universal: whatever the event, the response is one REST, HTTP API, Function URLs and ALB all deliver',
     async () => {
-      const handler = handlerFor('repair')
+      const handler = handlerFor('repair', 'universal')
       await fc.assert(
         fc.asyncProperty(outcome, async (generated) => {
           const capture = captureOutput()
