@@ -27,8 +27,11 @@ export interface GateproofOptions<TEvent = unknown> {
   integration?: Integration | 'auto'
   /** Powertools Metrics shared by every part (each emits single-metric EMF lines). */
   metrics?: Metrics
-  /** Powertools Logger shared by every part. */
-  logger?: Logger
+  /**
+   * Powertools Logger shared by every part. Without one, each 5xx still writes one JSON
+   * line to `console.error`; `false` silences that too.
+   */
+  logger?: Logger | false
   /** Error body format for every part: `problem` (default), `message`, or a formatter. */
   format?: ErrorFormat
   /** Response-shape validation, outermost; `false` turns it off. */
@@ -36,7 +39,7 @@ export interface GateproofOptions<TEvent = unknown> {
   /** The deadline guard; `false` turns it off. */
   timeoutGuard?: Omit<TimeoutGuardOptions, Shared> | false
   /** Admission control; default: the deadline policy only. `false` turns it off. */
-  loadShedder?: Omit<LoadShedderOptions<TEvent>, 'metrics' | 'logger'> | false
+  loadShedder?: Omit<LoadShedderOptions<TEvent>, 'metrics' | 'logger' | 'integration'> | false
   /** The error → status mapper; `false` turns it off. */
   errorMapper?: Omit<ErrorMapperOptions, Shared> | false
   /**

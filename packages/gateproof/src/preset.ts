@@ -44,9 +44,17 @@ export function gateproofMiddlewares<TEvent = unknown>(
     logger: options.logger,
     format: options.format,
   }
-  // The shedder has no body format and takes the front door from the guard's deadline.
-  const telemetry = { metrics: options.metrics, logger: options.logger }
+  // The shedder has no body format. Every part steps aside for events of no HTTP front door
+  // (H2) unless `integration` names one.
+  const telemetry = {
+    metrics: options.metrics,
+    logger: options.logger,
+    integration: options.integration ?? 'auto',
+  }
   const streaming = options.streaming !== undefined && options.streaming !== false
+  // One execution mode per handler: the guard wraps the streaming one so its deadline still
+  // covers every middleware (H5); without a guard the streaming mode is set on its own.
+  const streamingMode = streaming ? streamingExecutionMode({ format: options.format }) : undefined
   const shape =
     options.proxyShape === false
       ? undefined
@@ -56,7 +64,11 @@ export function gateproofMiddlewares<TEvent = unknown>(
   const guard =
     options.timeoutGuard === false
       ? undefined
-      : timeoutGuard({ ...shared, ...options.timeoutGuard })
+      : timeoutGuard({
+          ...shared,
+          ...(streamingMode === undefined ? undefined : { executionMode: streamingMode }),
+          ...options.timeoutGuard,
+        })
   const shedder =
     options.loadShedder === false
       ? undefined
@@ -73,9 +85,10 @@ export function gateproofMiddlewares<TEvent = unknown>(
     streaming && options.errorMapper !== false
       ? streamErrors({ ...shared, ...options.errorMapper })
       : undefined
-  const mode: PluginHooks | undefined = streaming
-    ? { executionMode: streamingExecutionMode({ format: options.format }) }
-    : undefined
+  const mode: PluginHooks | undefined =
+    streamingMode !== undefined && guard === undefined
+      ? { executionMode: streamingMode }
+      : undefined
 
   const middlewares = [
     shape,
