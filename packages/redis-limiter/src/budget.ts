@@ -12,7 +12,12 @@ export class BudgetExceededError extends Error {
 interface Pending {
   readonly expiresAt: number
   settled: boolean
-  readonly reject: (error: BudgetExceededError) => void
+  readonly expire: () => void
+}
+
+/** A call being timed: `settle()` when it answers; false means the budget ran out first. */
+export interface Tracked {
+  settle(): boolean
 }
 
 export interface Budget {
@@ -23,6 +28,8 @@ export interface Budget {
    * caller's to handle.
    */
   run<T>(call: Promise<T>): Promise<T>
+  /** Times a call without wrapping it: `onExpire` runs once the budget has passed unsettled. */
+  track(onExpire: () => void): Tracked
   /** Calls still waiting (for tests: 0 means no timer is armed). */
   readonly pending: number
 }
@@ -78,15 +85,15 @@ export function createBudget(
         if (entry.expiresAt > at) break
         entry.settled = true
         waiting -= 1
-        entry.reject(new BudgetExceededError(budgetMs))
+        entry.expire()
       }
       head += 1
     }
     arm()
   }
 
-  function settle(entry: Pending): void {
-    if (entry.settled) return
+  function settle(entry: Pending): boolean {
+    if (entry.settled) return false
     entry.settled = true
     waiting -= 1
     if (waiting === 0 && timer !== undefined) {
@@ -95,28 +102,31 @@ export function createBudget(
       queue.length = 0
       head = 0
     }
+    return true
+  }
+
+  function track(onExpire: () => void): Tracked {
+    const entry: Pending = { expiresAt: now() + budgetMs, settled: false, expire: onExpire }
+    queue.push(entry)
+    waiting += 1
+    if (timer === undefined && !judging) arm()
+    return { settle: () => settle(entry) }
   }
 
   return {
     get pending() {
       return waiting
     },
+    track,
     run<T>(call: Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        const entry: Pending = { expiresAt: now() + budgetMs, settled: false, reject }
-        queue.push(entry)
-        waiting += 1
-        if (timer === undefined && !judging) arm()
+        const tracked = track(() => reject(new BudgetExceededError(budgetMs)))
         call.then(
           (value) => {
-            if (entry.settled) return
-            settle(entry)
-            resolve(value)
+            if (tracked.settle()) resolve(value)
           },
           (error: unknown) => {
-            if (entry.settled) return
-            settle(entry)
-            reject(error)
+            if (tracked.settle()) reject(error)
           },
         )
       })

@@ -11,6 +11,6 @@ export type {
   RedisLimiterOptions,
 } from './options.js'
 export { type FallbackCause, type RedisLimiter, redisLimiter } from './redis-limiter.js'
-export { LIMITER_SCRIPT, LIMITER_SCRIPT_SHA } from './script.js'
+export { type LimiterScript, limiterScript } from './script.js'
 
 export default redisLimiter

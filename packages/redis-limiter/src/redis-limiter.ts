@@ -20,8 +20,13 @@ import {
   type ResolvedRules,
   resolveOptions,
 } from './options.js'
-import { scriptRunner } from './run-script.js'
-import { decodeScriptReplies, type ScriptReply } from './script.js'
+import { runScript } from './run-script.js'
+import {
+  decodeScriptReplies,
+  type LimiterScript,
+  limiterScript,
+  type ScriptReply,
+} from './script.js'
 
 /** Why a decision was made without Redis: a bounded metric dimension. */
 export type FallbackCause = 'timeout' | 'error' | 'circuit-open' | 'connecting' | 'disconnected'
@@ -43,6 +48,7 @@ interface KeyPlan {
   readonly leases: string
   readonly processesKey: string
   readonly local: LocalKey
+  readonly script: LimiterScript
   /** When this process next marks itself active for the key (ms, this host's clock). */
   heartbeatAt: number
   shadowMask: number
@@ -89,7 +95,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
   const failureMode = failureModeName(config.failure)
   const budget = createBudget(budgetMs)
   const connection = watchConnection(client)
-  const runScript = scriptRunner(client)
+  const scripts = new Map<ResolvedRules, LimiterScript>()
   const instance = processId()
   const nextLeaseId = leaseIdSource(instance)
   const heartbeatEveryMs = Math.max(250, config.processWindowMs * HEARTBEAT_SHARE)
@@ -120,6 +126,16 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     }
   }
 
+  /** One script per rule set (the defaults and each override), generated once. */
+  function scriptFor(rules: ResolvedRules): LimiterScript {
+    let script = scripts.get(rules)
+    if (script === undefined) {
+      script = limiterScript(rules, config.processWindowMs)
+      scripts.set(rules, script)
+    }
+    return script
+  }
+
   function planFor(key: string): KeyPlan {
     const found = plans.get(key)
     if (found !== undefined) return found
@@ -137,6 +153,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       leases: keys.leases,
       processesKey: keys.processes,
       local: newLocalKey(rules),
+      script: scriptFor(rules),
       heartbeatAt: 0,
       shadowMask,
       batch: undefined,
@@ -273,36 +290,47 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     return failure.fallback.acquire(request)
   }
 
-  async function decideOnce(
+  function decideOnce(
     plan: KeyPlan,
     request: LimiterRequest,
     cost: number,
   ): Promise<LimiterDecision> {
-    // Fast path: connected, nothing to wait for.
-    if (!connection.isReady()) {
-      if (connection.everReady) {
-        if (!disconnected) {
-          disconnected = true
-          telemetry.log('warn', 'Redis limiter lost its connection; deciding without Redis', {
-            failureMode,
-            status: client.status,
-          })
-        }
-        return decideWithoutRedis(plan, request, cost, 'disconnected')
-      }
-      // Cold: the first connection is not a Redis failure; wait for it within the budget.
-      try {
-        await budget.run(connection.ready)
-      } catch {
-        return decideWithoutRedis(plan, request, cost, 'connecting')
-      }
-      // `ready` also settles on a connection error: never connected means no Redis to ask.
-      if (!connection.isReady()) return decideWithoutRedis(plan, request, cost, 'connecting')
-    }
+    if (!connection.isReady()) return decideUnconnected(plan, request, cost)
     if (disconnected) {
       disconnected = false
       telemetry.log('info', 'Redis limiter connected again; Redis decides again', { failureMode })
     }
+    return enqueue(plan, request, cost)
+  }
+
+  async function decideUnconnected(
+    plan: KeyPlan,
+    request: LimiterRequest,
+    cost: number,
+  ): Promise<LimiterDecision> {
+    if (connection.everReady) {
+      if (!disconnected) {
+        disconnected = true
+        telemetry.log('warn', 'Redis limiter lost its connection; deciding without Redis', {
+          failureMode,
+          status: client.status,
+        })
+      }
+      return decideWithoutRedis(plan, request, cost, 'disconnected')
+    }
+    // Cold: the first connection is not a Redis failure; wait for it within the budget.
+    try {
+      await budget.run(connection.ready)
+    } catch {
+      return decideWithoutRedis(plan, request, cost, 'connecting')
+    }
+    // `ready` also settles on a connection error: never connected means no Redis to ask.
+    if (!connection.isReady()) return decideWithoutRedis(plan, request, cost, 'connecting')
+    return decideOnce(plan, request, cost)
+  }
+
+  /** Joins the key's batch for this tick; resolves when its reply (or the failure mode) decides. */
+  function enqueue(plan: KeyPlan, request: LimiterRequest, cost: number): Promise<LimiterDecision> {
     const priority = priorityOf(request)
     const concurrency = plan.rules.concurrency
     return new Promise<LimiterDecision>((resolve) => {
@@ -350,27 +378,23 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     const now = Date.now()
     const heartbeat = now >= plan.heartbeatAt
     if (heartbeat) plan.heartbeatAt = now + heartbeatEveryMs
-    const { rates, concurrency } = plan.rules
-    const args: (string | number)[] = [
-      rates.length,
-      plan.shadowMask,
-      heartbeat ? instance : '',
-      config.processWindowMs,
-      concurrency ? concurrency.slots.critical : 0,
-      concurrency ? concurrency.slots.normal : 0,
-      concurrency ? concurrency.slots.sheddable : 0,
-      batch.length,
-    ]
-    for (const rate of rates) {
-      args.push(rate.interval, rate.cells.critical, rate.cells.normal, rate.cells.sheddable)
-    }
-    for (const queued of batch) {
-      args.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
+    const args: (string | number)[] = [heartbeat ? instance : '']
+    if (plan.rules.concurrency) {
+      for (const queued of batch) {
+        args.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
+      }
+    } else {
+      for (const queued of batch) args.push(PRIORITY_INDEX[queued.priority], queued.cost)
     }
     const keys = heartbeat ? [...plan.scriptKeys, plan.processesKey] : plan.scriptKeys
-    const reply = runScript(keys, args)
-    budget.run(reply).then(
+    const reply = runScript(client, plan.script, keys, args)
+    const tracked = budget.track(function budgetExpired() {
+      releaseLateAdmissions(reply, plan, batch)
+      failBatch(plan, batch, ticket, heartbeat, 'timeout', new BudgetExceededError(budgetMs))
+    })
+    reply.then(
       (raw) => {
+        if (!tracked.settle()) return
         let replies: ScriptReply[]
         try {
           replies = decodeScriptReplies(raw, batch.length)
@@ -394,9 +418,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
         }
       },
       (error: unknown) => {
-        const timedOut = error instanceof BudgetExceededError
-        if (timedOut) releaseLateAdmissions(reply, plan, batch)
-        failBatch(plan, batch, ticket, heartbeat, timedOut ? 'timeout' : 'error', error)
+        if (tracked.settle()) failBatch(plan, batch, ticket, heartbeat, 'error', error)
       },
     )
   }
@@ -418,19 +440,30 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     }
   }
 
-  async function acquire(request: LimiterRequest): Promise<LimiterDecision> {
+  function acquire(request: LimiterRequest): Promise<LimiterDecision> {
     const plan = planFor(request.key)
     const cost = costOf(request)
     const startedAt = Date.now()
     if (config.blockedCache) {
       const blockedMs = blocked.blockedFor(blockedId(request), cost, startedAt)
       if (blockedMs > 0 && !(config.maxWaitMs >= blockedMs)) {
-        return { admitted: false, retryAfterMs: blockedMs, reason: 'rate' }
+        return Promise.resolve({ admitted: false, retryAfterMs: blockedMs, reason: 'rate' })
       }
     }
-    let decision = await decideOnce(plan, request, cost)
+    const decision = decideOnce(plan, request, cost)
     if (config.maxWaitMs === 0) return decision
-    // A short spike waits briefly for capacity instead of being refused, within the deadline.
+    return waitForCapacity(plan, request, cost, decision, startedAt)
+  }
+
+  /** A short spike waits briefly for capacity instead of being refused, within the deadline. */
+  async function waitForCapacity(
+    plan: KeyPlan,
+    request: LimiterRequest,
+    cost: number,
+    first: Promise<LimiterDecision>,
+    startedAt: number,
+  ): Promise<LimiterDecision> {
+    let decision = await first
     const waitUntil = Math.min(startedAt + config.maxWaitMs, request.deadlineAt)
     while (
       !decision.admitted &&

@@ -1,5 +1,5 @@
 import type { RedisLimiterClient } from './options.js'
-import { LIMITER_SCRIPT, LIMITER_SCRIPT_SHA } from './script.js'
+import type { LimiterScript } from './script.js'
 
 const isNoScript = (error: unknown): boolean =>
   error instanceof Error && error.message.startsWith('NOSCRIPT')
@@ -10,16 +10,20 @@ const isNoScript = (error: unknown): boolean =>
  * next call. Spelled out rather than ioredis `defineCommand`, which sends `EVAL`
  * first on every new connection, so that a decision is provably one `EVALSHA`.
  */
-export function scriptRunner(client: RedisLimiterClient) {
-  return async function runLimiterScript(
-    keys: readonly string[],
-    args: readonly (string | number)[],
-  ): Promise<unknown> {
-    try {
-      return await client.evalsha(LIMITER_SCRIPT_SHA, keys.length, ...keys, ...args)
-    } catch (error) {
-      if (!isNoScript(error)) throw error
-      return client.eval(LIMITER_SCRIPT, keys.length, ...keys, ...args)
-    }
+export function runScript(
+  client: RedisLimiterClient,
+  script: LimiterScript,
+  keys: readonly string[],
+  args: (string | number)[],
+): Promise<unknown> {
+  let sent: Promise<unknown>
+  try {
+    sent = client.evalsha(script.sha, keys.length, ...keys, ...args)
+  } catch (error) {
+    return Promise.reject(error)
   }
+  return sent.catch((error: unknown) => {
+    if (!isNoScript(error)) throw error
+    return client.eval(script.body, keys.length, ...keys, ...args)
+  })
 }
