@@ -17,7 +17,7 @@ describe('@gateproof/cli packaging (issue 13: "the CLI works right after set-up,
     const bin = fileURLToPath(new URL('../bin/gateproof.js', import.meta.url))
     expect(existsSync(bin)).toBe(true)
     expect(readFileSync(bin, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/)
-    expect(readFileSync(bin, 'utf8')).toContain("from '../dist/main.js'")
+    expect(readFileSync(bin, 'utf8')).toContain("'../dist/main.js'")
     expect(manifest.files).toEqual(expect.arrayContaining(['bin', 'dist']))
   })
 
