@@ -53,6 +53,16 @@ const EXPECTATIONS: Record<string, (ran: Ran) => void | Promise<void>> = {
       prices: { EUR: 12.5 },
     })
   },
+  'observability/doctor.ts': ({ module }) => {
+    // examples/rest-api/template.yaml passes gateproof doctor (issue 17).
+    expect(module.failed).toBe(false)
+  },
+  'observability/cloudformation-dashboard.ts': ({ module }) => {
+    expect(Object.keys(module.resources as object)).toContain('GateproofDashboard')
+  },
+  'observability/cdk-dashboard.ts': ({ module }) => {
+    expect(Object.keys((module.dashboard as { alarms: object }).alarms)).toHaveLength(4)
+  },
 }
 
 /** Snippets that need a real redis-server (REDIS_URL is set for them). */
