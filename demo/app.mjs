@@ -29,6 +29,12 @@ export const SCENARIOS = [
 /** Work of the slow route, scaled: the demo's gateway gives up after 290 ms instead of 29 s. */
 export const SCALE = 100
 
+/**
+ * What became of each invocation of the slow route: how long it ran and whether its
+ * AbortSignal stopped it (the demo prints it beside what the client saw).
+ */
+export const slowRuns = []
+
 export async function app(event, _context, { signal } = {}) {
   switch (event.path) {
     case '/body-object':
@@ -51,9 +57,19 @@ export async function app(event, _context, { signal } = {}) {
         headers: { 'content-type': 'application/json' },
         body: '{"ok":true}',
       }
-    case '/slow':
-      await sleep(45_000 / SCALE, undefined, { signal })
-      return { statusCode: 200, body: 'finally' }
+    case '/slow': {
+      const run = { startedAt: performance.now(), ms: undefined, aborted: false }
+      slowRuns.push(run)
+      try {
+        await sleep(45_000 / SCALE, undefined, { signal })
+        return { statusCode: 200, body: 'finally' }
+      } catch (error) {
+        run.aborted = signal?.aborted === true
+        throw error
+      } finally {
+        run.ms = Math.round(performance.now() - run.startedAt)
+      }
+    }
     case '/bug': {
       const order = undefined
       return { statusCode: 200, body: JSON.stringify({ id: order.id }) }
