@@ -64,6 +64,11 @@ function delivered(value: unknown): unknown {
   }
 }
 
+const isHeaderSplit = (finding: CheckFinding): boolean =>
+  finding.rule === 'control-characters' &&
+  (finding.path?.startsWith('$.headers') === true ||
+    finding.path?.startsWith('$.multiValueHeaders') === true)
+
 function headerSplitting(result: unknown): CheckFinding[] {
   const value = delivered(result)
   if (!isObject(value)) return []
@@ -133,8 +138,13 @@ function outcomeFindings(
           ...(row ? { row } : {}),
         }
       })
-      const flagged = new Set(findings.map((f) => f.path))
-      findings.push(...headerSplitting(outcome.value).filter((f) => !flagged.has(f.path)))
+      const splitting = headerSplitting(outcome.value)
+      // proxy-shape's own `control-characters` (H3) names the same headers; keep the one
+      // finding per header that says where the input came from.
+      const deduped = splitting.length === 0 ? findings : findings.filter((f) => !isHeaderSplit(f))
+      const flagged = new Set(deduped.map((f) => f.path))
+      findings.splice(0, findings.length, ...deduped)
+      findings.push(...splitting.filter((f) => !flagged.has(f.path)))
       if (client.gatewayError && findings.every((f) => f.severity !== 'error')) {
         findings.unshift({
           severity: 'error',
