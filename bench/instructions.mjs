@@ -8,7 +8,7 @@
 //   - import: Ir of importing each bundle of bench/lib/bundles.mjs, minus an empty module.
 // Needs `valgrind` (apt-get install valgrind). Slow (each run ~5–60 s under valgrind):
 //   ONLY=warm|import   VARIANTS='gateproof(),Middy + http-error-handler'   CALLS=4000 WARMUP=4000
-//   HANDLERS='gateproof()'   PACKAGES=none   (subsets of the import bundles)
+//   HANDLERS='gateproof()'   PACKAGES='gateproof,@gateproof/core'   ALL=1 (every variant)
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/instructions.{json,md}.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -43,6 +43,8 @@ const NODE_FLAGS = [
   // A random hash seed costs a random number of instructions at startup (primality tests).
   '--hash-seed=1',
   '--random-seed=1',
+  // Bytecode flushing drops functions unused for a while and parses them again later.
+  '--no-flush-bytecode',
 ]
 
 /** Instructions executed by `node <args>` from start to exit. */
@@ -68,36 +70,54 @@ const result = { machine: machine(), warmup: WARMUP, calls: CALLS, warm: {}, imp
 const sections = []
 const fmt = (n) => Math.round(n).toLocaleString('en-US')
 
+// The figures the targets compare, unless VARIANTS names others (then on both paths): each
+// costs two valgrind runs of minutes, so the default set is small. ALL=1 measures everything.
+const DEFAULT_WARM = [
+  ['success', BASELINE],
+  ['success', PRESET],
+  ['error', PRESET],
+  ['error', HAND_WRITTEN],
+]
+const ALL = process.env.ALL === '1'
+const warmSet = ALL
+  ? Object.keys(WORK).flatMap((path) => Object.keys(VARIANTS).map((name) => [path, name]))
+  : selected
+    ? Object.keys(WORK).flatMap((path) => selected.map((name) => [path, name]))
+    : DEFAULT_WARM
+
 if (ONLY !== 'import') {
-  const names = Object.keys(VARIANTS).filter((name) => !selected || selected.includes(name))
-  for (const path of Object.keys(WORK)) {
-    result.warm[path] = {}
-    for (const name of names) {
-      const before = instructions(['warm', name, path, String(WARMUP)])
-      const after = instructions(['warm', name, path, String(WARMUP + CALLS)])
-      result.warm[path][name] = (after - before) / CALLS
-      console.log(`warm ${path} ${name}: ${fmt(result.warm[path][name])} Ir/call`)
-    }
+  result.warm = { success: {}, error: {} }
+  for (const [path, name] of warmSet) {
+    const before = instructions(['warm', name, path, String(WARMUP)])
+    const after = instructions(['warm', name, path, String(WARMUP + CALLS)])
+    result.warm[path][name] = (after - before) / CALLS
+    console.log(`warm ${path} ${name}: ${fmt(result.warm[path][name])} Ir/call`)
   }
   const { success, error } = result.warm
   const ratio = (a, b, path) => (path[a] !== undefined && path[b] ? path[a] / path[b] : undefined)
   result.presetOverBaseline = ratio(PRESET, BASELINE, success)
   result.presetErrorOverHandWritten = ratio(PRESET, HAND_WRITTEN, error)
+  const names = [...new Set(warmSet.map(([, name]) => name))]
+  const cell = (value) => (value === undefined ? '–' : fmt(value))
   sections.push(`## Warm path, instructions per invocation
 
 ${table(
   ['variant', 'success', 'vs baseline', 'error'],
   names.map((name) => [
     name,
-    fmt(success[name]),
-    success[BASELINE] ? `${(success[name] / success[BASELINE]).toFixed(2)}×` : '',
-    fmt(error[name]),
+    cell(success[name]),
+    success[name] !== undefined && success[BASELINE]
+      ? `${(success[name] / success[BASELINE]).toFixed(2)}×`
+      : '–',
+    cell(error[name]),
   ]),
 )}
 
 ${PRESET} success / ${BASELINE}: **${result.presetOverBaseline?.toFixed(2) ?? '–'}×** (target ≤ 1.25×);
 ${PRESET} error / ${HAND_WRITTEN}: **${result.presetErrorOverHandWritten?.toFixed(2) ?? '–'}×** (target ≤ 1×).
-(Ir of ${WARMUP} + ${CALLS} invocations − Ir of ${WARMUP}) / ${CALLS}, the same work as bench/overhead.mjs.`)
+(Ir of ${WARMUP} + ${CALLS} invocations − Ir of ${WARMUP}) / ${CALLS}, the same work as bench/overhead.mjs.
+Differences of two runs also catch one-off work (a JIT compilation, a major GC) that lands between
+them: read a few hundred instructions either way as noise.`)
 }
 
 if (ONLY !== 'warm') {
@@ -117,10 +137,16 @@ if (ONLY !== 'warm') {
       list === undefined
         ? group
         : Object.fromEntries(Object.entries(group).filter(([name]) => list.includes(name)))
-    const only = (name) => process.env[name]?.split(',').map((item) => item.trim())
+    const only = (name, fallback) =>
+      process.env[name]?.split(',').map((item) => item.trim()) ?? (ALL ? undefined : fallback)
     result.imports = {
-      handlers: count(pick(handlers, only('HANDLERS'))),
-      packages: count(pick(packages, only('PACKAGES'))),
+      handlers: count(
+        pick(
+          handlers,
+          only('HANDLERS', [bundles.BASELINE, bundles.PRESET, 'gateproof({ proxyShape: false })']),
+        ),
+      ),
+      packages: count(pick(packages, only('PACKAGES', []))),
     }
     const base = result.imports.handlers[bundles.BASELINE] ?? 0
     sections.push(`## Import, instructions (one minified bundle, minus an empty module)
@@ -134,10 +160,14 @@ ${table(
   ]),
 )}
 
-${table(
-  ['package (whole namespace, dependencies inside)', 'import Ir'],
-  Object.entries(result.imports.packages).map(([name, ir]) => [name, fmt(ir)]),
-)}`)
+${
+  Object.keys(result.imports.packages).length === 0
+    ? 'Packages on their own: `ALL=1` (wall-clock figures in cold-start.md).'
+    : table(
+        ['package (whole namespace, dependencies inside)', 'import Ir'],
+        Object.entries(result.imports.packages).map(([name, ir]) => [name, fmt(ir)]),
+      )
+}`)
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

@@ -4,7 +4,9 @@
 // use today. Imports the BUILT packages (`pnpm build` first).
 import middy from '@middy/core'
 import httpErrorHandler from '@middy/http-error-handler'
-import { lambdaContext, restEvent } from '../../packages/testing/dist/index.js'
+// Straight from their modules: the package index also loads the local gateway (node:http).
+import { lambdaContext } from '../../packages/testing/dist/context.js'
+import { restEvent } from '../../packages/testing/dist/events.js'
 
 // A typical 1 KB JSON response, made once: building it is the handler's cost either way.
 export const body = JSON.stringify({
