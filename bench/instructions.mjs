@@ -10,7 +10,7 @@
 //   ONLY=warm|import   VARIANTS='gateproof(),Middy + http-error-handler'   CALLS=4000 WARMUP=4000
 //   HANDLERS='gateproof()'   PACKAGES='gateproof,@gateproof/core'   ALL=1 (every variant)
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/instructions.{json,md}.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,7 +49,8 @@ const NODE_FLAGS = [
 
 /** Instructions executed by `node <args>` from start to exit. */
 function instructions(args) {
-  const out = execFileSync(
+  // valgrind reports on stderr; the worker's own output is of no interest.
+  const { stderr: out, status } = spawnSync(
     'valgrind',
     [
       '--tool=callgrind',
@@ -61,6 +62,7 @@ function instructions(args) {
     ],
     { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 },
   )
+  if (status !== 0) throw new Error(`node ${args.join(' ')} failed under valgrind:\n${out}`)
   const match = /Collected : (\d+)/.exec(out)
   if (!match) throw new Error(`no instruction count in:\n${out}`)
   return Number(match[1])
