@@ -8,7 +8,7 @@
 //   - import: Ir of importing each bundle of bench/lib/bundles.mjs, minus an empty module.
 // Needs `valgrind` (apt-get install valgrind). Slow (each run ~5–60 s under valgrind):
 //   ONLY=warm|import   VARIANTS='gateproof(),Middy + http-error-handler'   CALLS=4000 WARMUP=4000
-//   HANDLERS='gateproof()'   PACKAGES='gateproof,@gateproof/core'   ALL=1 (every variant)
+//   PATHS=success   HANDLERS='gateproof()'   PACKAGES='gateproof,@gateproof/core'   ALL=1 (all)
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/instructions.{json,md}.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,8 +19,8 @@ import * as bundles from './lib/bundles.mjs'
 import { BASELINE, PRESET, VARIANTS, WORK } from './lib/variants.mjs'
 
 const worker = fileURLToPath(new URL('./lib/count-worker.mjs', import.meta.url))
-const WARMUP = Number(process.env.WARMUP ?? 4000)
-const CALLS = Number(process.env.CALLS ?? 4000)
+const WARMUP = Number(process.env.WARMUP ?? 12000)
+const CALLS = Number(process.env.CALLS ?? 8000)
 const ONLY = process.env.ONLY
 const selected = process.env.VARIANTS?.split(',').map((name) => name.trim())
 const HAND_WRITTEN = 'Middy + hand-written Powertools onError'
@@ -84,7 +84,9 @@ const ALL = process.env.ALL === '1'
 const warmSet = ALL
   ? Object.keys(WORK).flatMap((path) => Object.keys(VARIANTS).map((name) => [path, name]))
   : selected
-    ? Object.keys(WORK).flatMap((path) => selected.map((name) => [path, name]))
+    ? (process.env.PATHS?.split(',') ?? Object.keys(WORK)).flatMap((path) =>
+        selected.map((name) => [path, name]),
+      )
     : DEFAULT_WARM
 
 if (ONLY !== 'import') {
