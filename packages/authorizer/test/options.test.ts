@@ -27,6 +27,12 @@ describe('options are checked when the middleware is built', () => {
     expect(() => authorizerShape(options as never)).toThrow(message)
   })
 
+  it('AZ23: cacheTtlSeconds is API Gateway’s range, 0 to 3600 whole seconds', () => {
+    expect(() => authorizerShape({ cacheTtlSeconds: 0 })).not.toThrow()
+    expect(() => authorizerShape({ cacheTtlSeconds: 3600 })).not.toThrow()
+    expect(() => authorizerShape({ cacheTtlSeconds: -1 })).toThrow(/from 0 to 3600/)
+  })
+
   it('AZ5: type "http-v2" needs responseFormat — the event does not say which format is configured', () => {
     expect(() => authorizerShape({ type: 'http-v2' })).toThrow(/responseFormat/)
     expect(() => authorizerShape({ type: 'http-v2', responseFormat: 'simple' })).not.toThrow()
