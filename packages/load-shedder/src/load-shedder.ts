@@ -253,7 +253,11 @@ export const loadShedder = <I extends Integration = Integration>(
 
     let decision: LimiterDecision | Promise<LimiterDecision>
     try {
-      decision = limiter.acquire({ key, priority, deadlineAt: endsAt })
+      decision = limiter.acquire(
+        config.cost === undefined
+          ? { key, priority, deadlineAt: endsAt }
+          : { key, priority, deadlineAt: endsAt, cost: config.cost(event) },
+      )
     } catch (error) {
       return limiterFailed(error)
     }

@@ -91,6 +91,8 @@ export interface LoadShedderOptions<TEvent = ProxyEvent> extends TelemetryOption
   shares?: Partial<PriorityShares>
   /** Partition of the limiter and of service-time predictions. Default: the route (see README). */
   key?: (event: TEvent) => string
+  /** Units of the limiter's rate this request uses (e.g. a batch of 10 → 10). Default 1. */
+  cost?: (event: TEvent) => number
   /** Used only when no timeout guard has set the request's deadline (see `computeDeadline`). */
   integrationTimeoutMs?: number | null
   /** Used only when no timeout guard has set the request's deadline. Default 500. */
@@ -136,6 +138,7 @@ export interface ResolvedOptions<TEvent> {
   priority: ((event: TEvent) => Priority) | undefined
   shares: PriorityShares
   key: ((event: TEvent) => string) | undefined
+  cost: ((event: TEvent) => number) | undefined
   deadlineOptions: DeadlineOptions
   jitter: number
   clock: Clock
@@ -154,6 +157,7 @@ const OPTION_KEYS = [
   'priority',
   'shares',
   'key',
+  'cost',
   'integrationTimeoutMs',
   'marginMs',
   'jitter',
@@ -202,6 +206,7 @@ export function resolveOptions<TEvent>(
   assertNumber(PKG, 'inFlight', options.inFlight, { min: 1, max: 1e6, integer: true })
   assertFunction(PKG, 'priority', options.priority)
   assertFunction(PKG, 'key', options.key)
+  assertFunction(PKG, 'cost', options.cost)
   assertShares(PKG, 'shares', options.shares)
   if (options.integrationTimeoutMs !== null) {
     assertNumber(PKG, 'integrationTimeoutMs', options.integrationTimeoutMs, {
@@ -244,6 +249,7 @@ export function resolveOptions<TEvent>(
         ? UNPRIORITISED_SHARES
         : resolveShares(options.shares),
     key: options.key,
+    cost: options.cost,
     deadlineOptions,
     jitter: options.jitter ?? 0.5,
     clock: options.clock ?? systemClock,

@@ -1,6 +1,7 @@
 import { redisLimiter } from './redis-limiter.js'
 
 export type { BreakerOptions, BreakerState } from './breaker.js'
+export { type KeyByOptions, keyBy } from './key-by.js'
 export { type LimiterKeys, limiterKeys } from './keys.js'
 export type {
   ConcurrencyOptions,
