@@ -79,3 +79,15 @@ describe('gateproof doctor (the command)', () => {
     expect((await run('--help')).stdout).toMatch(/^Usage: gateproof doctor/)
   })
 })
+
+describe('formatFindings (the default output)', () => {
+  it('prints a table per template, colours only when asked (the CLI asks on a TTY)', async () => {
+    const { stdout } = await run('sam-bare.yaml')
+    expect(stdout).toMatch(
+      /sam-bare\.yaml\n {2}SEVERITY RULE +RESOURCE +FACTS\n {2}error {4}rest-default-responses +OrdersApi +§2\.1/,
+    )
+    expect(stdout).not.toContain('\u001b[')
+    const colored = await run('sam-bare.yaml', '--color')
+    expect(colored.stdout).toContain('\u001b[31merror')
+  })
+})

@@ -426,3 +426,26 @@ describe('alarms-missing (§2.1, §7.1)', () => {
     expect(finding?.fix).toContain('toCloudFormationDashboard')
   })
 })
+
+describe('real-shaped fixtures: SAM and synthesized CDK, as they were before issue 17', () => {
+  it('the SAM REST API as most start (sam-bare.yaml): what it lacks, by rule', () => {
+    expect(rulesOnly(doctor(cleanTemplate('sam-bare.yaml')))).toEqual([
+      'rest-default-responses',
+      'log-retention',
+      'reserved-concurrency-unwatched',
+      'rest-throttle-hidden',
+      'stage-logging',
+      'stage-logging',
+      'alarms-missing',
+    ])
+  })
+
+  it('the CDK example synthesized before its fix: gateway responses fine, logs and alarms missing', () => {
+    const findings = doctor(cleanTemplate('cdk-orders-api.template.json'))
+    expect(findings.map((f) => [f.rule, f.resource])).toEqual([
+      ['log-retention', 'OrdersA9B65338'],
+      ['stage-logging', 'OrdersApiDeploymentStageprod80C33D00'],
+      ['alarms-missing', 'OrdersA9B65338'],
+    ])
+  })
+})
