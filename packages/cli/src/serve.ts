@@ -1,4 +1,4 @@
-import type { Integration } from '@gateproof/core'
+import type { AuthorizerType, Integration } from '@gateproof/core'
 import {
   type AnyHandler,
   type Exchange,
@@ -27,6 +27,14 @@ export interface ServeSettings {
   template?: string
   /** The local gateway's options that flags set directly. */
   gateway: Partial<Omit<LocalGatewayOptions, 'handler' | 'integration' | 'routes'>>
+  /** A Lambda authorizer in front of every route (issue 16): `--authorizer` and its flags. */
+  authorizer?: { target?: string; type?: string; identitySource: string[] }
+}
+
+const AUTHORIZER_TYPES = ['token', 'request', 'http-v1', 'http-v2', 'http-v2-simple']
+const authorizerSettings = (s: ServeSettings) => {
+  s.authorizer ??= { identitySource: [] }
+  return s.authorizer
 }
 
 type FlagValue = string | boolean | string[]
@@ -136,6 +144,37 @@ export const SERVE_OPTIONS: ServeOption[] = [
     },
   },
   {
+    name: 'authorizer',
+    type: 'string',
+    value: '<module>#<export>',
+    help: 'a Lambda authorizer in front of every route (REST TOKEN/REQUEST, HTTP API)',
+    apply: (value, s) => {
+      authorizerSettings(s).target = text(value)
+    },
+  },
+  {
+    name: 'authorizer-type',
+    type: 'string',
+    value: '<type>',
+    help: `${AUTHORIZER_TYPES.join(', ')} (default token for REST, http-v2-simple for HTTP API)`,
+    apply: (value, s) => {
+      if (!AUTHORIZER_TYPES.includes(text(value))) {
+        throw new UsageError(`--authorizer-type must be one of ${AUTHORIZER_TYPES.join(', ')}`)
+      }
+      authorizerSettings(s).type = text(value)
+    },
+  },
+  {
+    name: 'identity-source',
+    type: 'string',
+    multiple: true,
+    value: '<source>',
+    help: "the authorizer's identity source, e.g. Authorization or '$request.querystring.key' (default Authorization)",
+    apply: (value, s) => {
+      authorizerSettings(s).identitySource.push(...(value as string[]))
+    },
+  },
+  {
     name: 'alb-multi-value-headers',
     type: 'boolean',
     help: 'ALB target group with multi-value headers on',
@@ -163,6 +202,7 @@ export const SERVE_HELP: CommandHelp = {
     'gateproof serve src/handler.ts --integration http-api --reserved-concurrency 5',
     'gateproof serve --template examples/rest-api/template.yaml',
     'gateproof serve --template cdk.json --port 0',
+    'gateproof serve src/orders.ts#restOrders --authorizer src/token-authorizer.ts#handler',
   ],
 }
 
@@ -236,6 +276,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
     const integration = served.integration
     const gateway = await startLocalGateway({
       ...settings.gateway,
+      ...(await authorizerOption(settings, integration, io)),
       handler: served.handler,
       integration,
       routes: served.routes,
@@ -301,6 +342,31 @@ async function fromTemplate(
   } catch (error) {
     template.dispose()
     throw error
+  }
+}
+
+/** The local gateway's `authorizer` option from `--authorizer`, `--authorizer-type`, `--identity-source`. */
+async function authorizerOption(
+  settings: ServeSettings,
+  integration: Integration,
+  io: CommandIo,
+): Promise<Pick<LocalGatewayOptions, 'authorizer'>> {
+  const wanted = settings.authorizer
+  if (wanted === undefined) return {}
+  if (wanted.target === undefined) {
+    throw new UsageError(
+      '--authorizer-type and --identity-source need --authorizer <module>#<export>',
+    )
+  }
+  const type = wanted.type ?? (integration === 'rest' ? 'token' : 'http-v2-simple')
+  const simple = type === 'http-v2-simple'
+  return {
+    authorizer: {
+      handler: await loadHandler(wanted.target, io.cwd),
+      type: simple ? 'http-v2' : (type as AuthorizerType),
+      ...(simple ? { responseFormat: 'simple' as const } : {}),
+      ...(wanted.identitySource.length > 0 ? { identitySource: wanted.identitySource } : {}),
+    },
   }
 }
 

@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { main } from '../src/main.js'
+import { memoryIo, waitFor } from './helpers.js'
+
+const backend = fileURLToPath(new URL('./fixtures/orders-handler.mjs', import.meta.url))
+const authorizer = fileURLToPath(new URL('./fixtures/token-authorizer.mjs', import.meta.url))
+
+let stop: (() => Promise<number>) | undefined
+afterEach(async () => {
+  await stop?.()
+  stop = undefined
+})
+
+async function serve(args: string[]): Promise<string> {
+  const controller = new AbortController()
+  const io = memoryIo(controller.signal)
+  const exit = main(['serve', ...args, '--port', '0'], io)
+  stop = () => {
+    controller.abort()
+    return exit
+  }
+  const found = await Promise.race([
+    waitFor(io.out, /on (http:\/\/127\.0\.0\.1:\d+)/),
+    exit.then((code) => {
+      throw new Error(`serve exited ${code}: ${io.err()}`)
+    }),
+  ])
+  return found[1] as string
+}
+
+describe('gateproof serve --authorizer (issue 16)', () => {
+  it('AZ20/AZ9/AZ6: a TOKEN authorizer in front of a REST handler — 401 without a token or with a bad one, 200 with a good one', async () => {
+    const url = await serve([`${backend}#handler`, '--authorizer', `${authorizer}#handler`])
+    expect((await fetch(`${url}/orders/1`)).status).toBe(401)
+    expect(
+      (await fetch(`${url}/orders/1`, { headers: { Authorization: 'Bearer bad' } })).status,
+    ).toBe(401)
+    expect(
+      (await fetch(`${url}/orders/1`, { headers: { Authorization: 'Bearer good' } })).status,
+    ).toBe(200)
+  })
+
+  it('AZ34/AZ29: --authorizer-type http-v2-simple with --identity-source on an HTTP API', async () => {
+    const url = await serve([
+      `${backend}#handler`,
+      '--integration',
+      'http-api',
+      '--authorizer',
+      `${authorizer}#simple`,
+      '--authorizer-type',
+      'http-v2-simple',
+      '--identity-source',
+      '$request.header.x-api-key',
+    ])
+    expect((await fetch(`${url}/x`)).status).toBe(401)
+    expect((await fetch(`${url}/x`, { headers: { 'x-api-key': 'no' } })).status).toBe(403)
+    expect((await fetch(`${url}/x`, { headers: { 'x-api-key': 'k1' } })).status).toBe(200)
+  })
+
+  it('rejects an unknown --authorizer-type, and authorizer flags without --authorizer', async () => {
+    for (const args of [
+      ['--authorizer', `${authorizer}#handler`, '--authorizer-type', 'jwt'],
+      ['--identity-source', 'Authorization'],
+    ]) {
+      const io = memoryIo()
+      expect(await main(['serve', `${backend}#handler`, ...args, '--port', '0'], io)).not.toBe(0)
+      expect(io.err()).toMatch(/--authorizer/)
+    }
+  })
+})
