@@ -9,10 +9,16 @@ import type { Reporter, TestModule } from 'vitest/node'
 const REDIS_HINT =
   'redis-server is not on PATH (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis; .ci/run installs it)'
 
-let redisAvailable: boolean | undefined
-const redisServerAvailable = (): boolean => {
-  redisAvailable ??= spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0
-  return redisAvailable
+const CFN_LINT_HINT = 'cfn-lint is not on PATH (pip install cfn-lint; .ci/run installs it)'
+
+const available = new Map<string, boolean>()
+const onPath = (command: string): boolean => {
+  let found = available.get(command)
+  if (found === undefined) {
+    found = spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0
+    available.set(command, found)
+  }
+  return found
 }
 
 export interface Skipped {
@@ -21,7 +27,7 @@ export interface Skipped {
   reason: string
 }
 
-/** Why a test was skipped: its `ctx.skip(note)`, a missing redis-server, or a skip in the code. */
+/** Why a test was skipped: its `ctx.skip(note)`, a missing redis-server or cfn-lint, or a skip in the code. */
 export function skipReason(
   note: string | undefined,
   mode: string,
@@ -29,7 +35,8 @@ export function skipReason(
   name: string,
 ): string {
   if (note) return note
-  if (/redis/i.test(`${file} ${name}`) && !redisServerAvailable()) return REDIS_HINT
+  if (/redis/i.test(`${file} ${name}`) && !onPath('redis-server')) return REDIS_HINT
+  if (/cfn-lint/i.test(name) && !onPath('cfn-lint')) return CFN_LINT_HINT
   if (mode === 'todo') return 'marked todo'
   return 'skipped in the code (.skip, .skipIf or .only elsewhere)'
 }
