@@ -111,9 +111,12 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     return renderErrorResponse(error, render)
   }
 
-  function judge(request: RequestLike, response: unknown): Verdict | undefined {
-    const target = targetOf(request)
-    if (target === undefined) return undefined
+  /** The verdict on `response` under `target`'s rules (the caller asked `targetOf` once). */
+  function judge(
+    request: RequestLike,
+    response: unknown,
+    target: ShapeTarget,
+  ): Verdict | undefined {
     const profile = profileOf(target, request.event)
     const inspection = inspect(response, profile)
     const { violations } = inspection
@@ -154,11 +157,12 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
   function settle(request: RequestLike, phase: Phase): void {
     // H9: judged once, on a plain copy, and the copy is what leaves.
     const response = snapshot(request.response)
-    const verdict = judge(request, response)
+    const target = targetOf(request)
+    const verdict = target === undefined ? undefined : judge(request, response, target)
     if (verdict !== undefined) {
       report(request, verdict.target, verdict.violations, verdict.action, phase)
       request.response = verdict.response
-    } else if (response !== request.response && targetOf(request) !== undefined) {
+    } else if (response !== request.response && target !== undefined) {
       request.response = response
     }
     if (pluginInUse) requestState(request).proxyShape = judged(request.response)
@@ -223,7 +227,7 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     }
     // Middy returns the object it holds, so a fix (or the H9 snapshot) happens in place.
     const copy = snapshot(response)
-    const verdict = judge(request, copy)
+    const verdict = judge(request, copy, target)
     if (verdict === undefined) {
       if (copy !== response) rewriteInPlace(response, copy)
       return
