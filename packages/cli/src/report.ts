@@ -1,4 +1,4 @@
-import type { CheckResult } from './verdict.js'
+import { type CheckResult, printable } from './verdict.js'
 
 function counts(results: CheckResult[]) {
   const findings = results.flatMap((r) => r.findings)
@@ -24,7 +24,9 @@ export function formatText(what: string, results: CheckResult[]): string {
     for (const finding of result.findings) {
       const where = finding.path ? ` at ${finding.path}` : ''
       const row = finding.row ? ` [${finding.row}]` : ''
-      lines.push(`      ${finding.severity} ${finding.rule}${where}: ${finding.message}${row}`)
+      lines.push(
+        `      ${finding.severity} ${finding.rule}${where}: ${printable(finding.message)}${row}`,
+      )
     }
     if (!result.confirmed) {
       lines.push('      (this answer rests on an UNCONFIRMED facts row: the best documented guess)')

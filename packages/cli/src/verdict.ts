@@ -1,4 +1,4 @@
-import { describeThrown, hasSplittingChars, type Integration, isObject } from '@gateproof/core'
+import { describeThrown, type Integration } from '@gateproof/core'
 import { validateProxyResult } from '@gateproof/proxy-shape'
 import { type ClientResponse, type FunctionOutcome, simulateGateway } from '@gateproof/testing'
 import { FRONT_DOOR } from './integrations.js'
@@ -7,9 +7,9 @@ export type Severity = 'error' | 'warning'
 
 export interface CheckFinding {
   /** `error`: the client gets the front door's own answer, not the function's. `warning`: the
-   * response breaks a rule of the front door that it happens to deliver anyway, or is unsafe. */
+   * response breaks a rule of the front door that it happens to deliver anyway (CR/LF/NUL in a header). */
   severity: Severity
-  /** A proxy-shape violation rule, or `unhandled-error`, `timeout`, `header-splitting`. */
+  /** A proxy-shape violation rule (`body-type`, `control-characters`, …), or `unhandled-error`, `timeout`. */
   rule: string
   /** JSON path into the function's result, when the finding is about one value. */
   path?: string
@@ -52,46 +52,6 @@ function splitMessage(message: string): { text: string; row: string | undefined 
   const withoutRow = row ? message.slice(0, message.lastIndexOf('(')).trim() : message
   // The text after `;` is what proxy-shape's repair mode would do: not what the client sees.
   return { text: withoutRow.split(';')[0]?.trim() ?? withoutRow, row }
-}
-
-/** What Lambda delivers of a result: its JSON, read back; `undefined` when it has none. */
-function delivered(value: unknown): unknown {
-  try {
-    const json = JSON.stringify(value)
-    return json === undefined ? undefined : JSON.parse(json)
-  } catch {
-    return undefined
-  }
-}
-
-const isHeaderSplit = (finding: CheckFinding): boolean =>
-  finding.rule === 'control-characters' &&
-  (finding.path?.startsWith('$.headers') === true ||
-    finding.path?.startsWith('$.multiValueHeaders') === true)
-
-function headerSplitting(result: unknown): CheckFinding[] {
-  const value = delivered(result)
-  if (!isObject(value)) return []
-  const findings: CheckFinding[] = []
-  for (const field of ['headers', 'multiValueHeaders'] as const) {
-    const headers = value[field]
-    if (!isObject(headers)) continue
-    for (const [name, raw] of Object.entries(headers)) {
-      const values = Array.isArray(raw) ? raw : [raw]
-      if (
-        hasSplittingChars(name) ||
-        values.some((v) => typeof v === 'string' && hasSplittingChars(v))
-      ) {
-        findings.push({
-          severity: 'warning',
-          rule: 'header-splitting',
-          path: `$.${field}[${JSON.stringify(name)}]`,
-          message: `header ${JSON.stringify(name)} carries CR, LF or NUL (request input echoed unsanitised); what the front door does with it is UNCONFIRMED`,
-        })
-      }
-    }
-  }
-  return findings
 }
 
 function outcomeFindings(
@@ -138,13 +98,6 @@ function outcomeFindings(
           ...(row ? { row } : {}),
         }
       })
-      const splitting = headerSplitting(outcome.value)
-      // proxy-shape's own `control-characters` (H3) names the same headers; keep the one
-      // finding per header that says where the input came from.
-      const deduped = splitting.length === 0 ? findings : findings.filter((f) => !isHeaderSplit(f))
-      const flagged = new Set(deduped.map((f) => f.path))
-      findings.splice(0, findings.length, ...deduped)
-      findings.push(...splitting.filter((f) => !flagged.has(f.path)))
       if (client.gatewayError && findings.every((f) => f.severity !== 'error')) {
         findings.unshift({
           severity: 'error',
@@ -158,6 +111,13 @@ function outcomeFindings(
   }
 }
 
+/** Text for a terminal: control characters (a CR/LF/NUL a handler echoed) shown escaped, never sent raw. */
+export const printable = (text: string): string =>
+  text.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+
 // Headers worth a mention in one line: what tells a client why, and when to retry.
 const TOLD_HEADERS = /^(x-amzn-errortype|retry-after|location)$/i
 
@@ -165,7 +125,7 @@ function headerNote(headers: Record<string, string>): string {
   const told = Object.entries(headers).filter(([name]) => TOLD_HEADERS.test(name))
   return told.length === 0
     ? ''
-    : ` (${told.map(([name, value]) => `${name}: ${value}`).join(', ')})`
+    : ` (${told.map(([name, value]) => `${name}: ${printable(value)}`).join(', ')})`
 }
 
 const preview = (body: string) =>
@@ -193,7 +153,7 @@ export function judge(
   const firstError = findings.find((f) => f.severity === 'error')
   const because =
     client.gatewayError && firstError
-      ? ` because ${firstError.message}${firstError.row ? ` (${firstError.row})` : ''}`
+      ? ` because ${printable(firstError.message)}${firstError.row ? ` (${firstError.row})` : ''}`
       : ''
   return {
     integration,
@@ -212,6 +172,6 @@ export function judge(
     rows: client.rows,
     confirmed: client.confirmed,
     findings,
-    explanation: `${frontDoor} client sees ${client.status}${headerNote(client.headers)} ${body.replace(/\s+/g, ' ').trim() || '(empty body)'}${because}`,
+    explanation: `${frontDoor} client sees ${client.status}${headerNote(client.headers)} ${printable(body.replace(/\s+/g, ' ').trim()) || '(empty body)'}${because}`,
   }
 }

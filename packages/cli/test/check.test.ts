@@ -79,16 +79,19 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(malformed?.findings[0]?.message).toMatch(/^the handler threw SyntaxError: /)
   })
 
-  it('sends CR/LF/NUL in the query and path: a handler echoing them into a header gets a header-splitting warning', async () => {
+  it('sends CR/LF/NUL in the query and path: a handler echoing them into a header gets a control-characters finding (H3)', async () => {
     const { code, report } = await checkJson([`${handlers}#naive`, '--integration', 'rest'])
     expect(code).toBe(1)
     const hostile = report.results.find((r) => r.probe === 'control characters in query and path')
     expect(hostile?.client.status).toBe(200)
+    expect(hostile?.explanation).toContain(
+      '(location: /orders\\u000d\\u000aSet-Cookie: session=attacker\\u0000)',
+    )
     expect(hostile?.findings).toEqual([
       expect.objectContaining({
         severity: 'warning',
-        rule: 'header-splitting',
-        path: '$.headers["location"]',
+        rule: 'control-characters',
+        path: '$.headers.location',
       }),
     ])
   })
@@ -116,6 +119,12 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
       message: 'the handler did not answer within 30 ms',
     })
     expect(alb).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
+  })
+
+  it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
+    const { out } = await check([`${handlers}#naive`])
+    for (const line of out.split('\n')) expect(line).not.toMatch(/[\r\u0000]/)
+    expect(out).toContain('\\u000d\\u000a')
   })
 
   it('loads a CommonJS handler (.cjs) and names the headers that tell the client why (Retry-After)', async () => {
@@ -167,6 +176,17 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     }
     expect(code).toBe(0)
   })
+
+  it('--template synthesizes a CDK app (examples/cdk-gateway-responses) and checks its inline function', async () => {
+    const { code, report } = await checkJson(['--template', 'examples/cdk-gateway-responses'], repo)
+    expect(code).toBe(0)
+    expect(report.results.map((r) => `${r.frontDoor} ${r.request} ${r.client.status}`)).toEqual([
+      'REST API GET /orders 200',
+      'REST API GET /orders 200',
+      'REST API GET /orders 200',
+      'REST API GET /orders 200',
+    ])
+  }, 60_000)
 
   it.each([
     [[], /check needs <module>#<export> or --template/],
