@@ -112,11 +112,14 @@ function outcomeFindings(
 }
 
 /** Text for a terminal: control characters (a CR/LF/NUL a handler echoed) shown escaped, never sent raw. */
-export const printable = (text: string): string =>
-  text.replace(
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+export function printable(text: string): string {
+  let out = ''
+  for (const char of text) {
+    const code = char.charCodeAt(0)
+    out += code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : char
+  }
+  return out
+}
 
 // Headers worth a mention in one line: what tells a client why, and when to retry.
 const TOLD_HEADERS = /^(x-amzn-errortype|retry-after|location)$/i
