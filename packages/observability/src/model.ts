@@ -72,6 +72,8 @@ export interface AuthorizerModel {
   type: string
   lambda: boolean
   ttlSeconds: number
+  /** True when the TTL is REST's default (300 s), not written in the template. */
+  ttlDefaulted?: boolean
   identitySources: string[]
   simpleResponses: boolean
 }
@@ -248,6 +250,7 @@ export function buildModel(template: Template): DeploymentModel {
           type,
           lambda: type === 'TOKEN' || type === 'REQUEST',
           ttlSeconds: numberOf(p.AuthorizerResultTtlInSeconds, template) ?? 300,
+          ttlDefaulted: p.AuthorizerResultTtlInSeconds === undefined,
           identitySources: splitSources(p.IdentitySource, template),
           simpleResponses: false,
         })
@@ -558,6 +561,7 @@ function readSamApi(
       type,
       lambda: true,
       ttlSeconds: numberOf(identity.ReauthorizeEvery, template) ?? 300,
+      ttlDefaulted: identity.ReauthorizeEvery === undefined,
       identitySources: sources,
       simpleResponses: false,
     })

@@ -361,7 +361,7 @@ const authorizerCache: Rule = {
       .filter(({ a }) => a.lambda && a.ttlSeconds > 0)
       .map(({ api, a, http }) => ({
         resource: a.resource,
-        message: `Authorizer ${a.resource} of ${api} caches results for ${a.ttlSeconds} s${http ? '' : " (300 s is REST's default when AuthorizerResultTtlInSeconds is absent)"}: a cached policy whose Resource is the first request's ${http ? 'routeArn' : 'methodArn'} turns every other route into a 403 for that identity until it expires.`,
+        message: `Authorizer ${a.resource} of ${api} caches results for ${a.ttlSeconds} s${a.ttlDefaulted ? ", API Gateway's default when no TTL is set" : ''}: a cached policy whose Resource is the first request's ${http ? 'routeArn' : 'methodArn'} turns every other route into a 403 for that identity until it expires.`,
         fix: `Build policies with @gateproof/authorizer's allow(principalId, { methodArn, cacheTtlSeconds: ${a.ttlSeconds} }), which widens Resource to the stage, or set the TTL to 0.`,
       })),
 }

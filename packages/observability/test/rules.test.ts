@@ -261,7 +261,7 @@ describe('authorizer-cache (AZ23, AZ24, AZ25, AZ35)', () => {
     }
     const [finding] = findingsOf(template, 'authorizer-cache')
     expect(finding).toMatchObject({ severity: 'info', resource: 'Auth' })
-    expect(finding?.message).toContain('300 s')
+    expect(finding?.message).toContain("300 s, API Gateway's default when no TTL is set")
     expect(finding?.fix).toContain('cacheTtlSeconds: 300')
     props(template, 'Auth').AuthorizerResultTtlInSeconds = 0
     expect(findingsOf(template, 'authorizer-cache')).toEqual([])
