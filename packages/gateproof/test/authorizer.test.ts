@@ -6,7 +6,7 @@ import {
 } from '@gateproof/testing'
 import createError from 'http-errors'
 import { describe, expect, it } from 'vitest'
-import { allow, gateproofAuthorizer } from '../src/index.js'
+import { allow, gateproof, gateproofAuthorizer } from '../src/index.js'
 
 const context = () => lambdaContext({ remainingMs: 3_000 })
 
@@ -65,5 +65,26 @@ describe('gateproofAuthorizer (issue 16)', () => {
     })
     const output = await handler(tokenAuthorizerEvent(), lambdaContext({ remainingMs: 50 }))
     expect(output).toMatchObject({ policyDocument: { Statement: [{ Effect: 'Deny' }] } })
+  })
+})
+
+describe('the HTTP preset and authorizer events (AZ5)', () => {
+  it('AZ5: gateproof() returns an authorizer’s policy untouched — authorizer events are no front door’s', async () => {
+    const event = httpApiAuthorizerEvent({ version: '1.0' })
+    const policy = allow('u', { methodArn: event.methodArn })
+    const handler = gateproof(async () => policy as never, { logger: false })
+    expect(await handler(event as never, context())).toEqual(policy)
+  })
+
+  it('AZ9: gateproof() rethrows an authorizer’s Unauthorized untouched, so the client still gets 401', async () => {
+    const handler = gateproof(
+      async () => {
+        throw new Error('Unauthorized')
+      },
+      { logger: false },
+    )
+    const event = tokenAuthorizerEvent()
+    const error = await handler(event as never, context()).catch((e: unknown) => e)
+    expect(simulateAuthorizer({ error }, { type: 'token', arn: event.methodArn }).status).toBe(401)
   })
 })
