@@ -16,7 +16,17 @@ function read(value: unknown, key: string): unknown {
 export function secretsOf(event: unknown): string[] {
   const found: string[] = []
   const add = (value: unknown) => {
-    if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) found.push(value)
+    if (typeof value !== 'string') return
+    const text = value.trim()
+    if (text.length >= MIN_SECRET_LENGTH) found.push(text)
+    // `Bearer <token>`, `Basic <credentials>`: the credential alone is as secret.
+    const space = text.indexOf(' ')
+    if (space > 0) add(text.slice(space + 1))
+  }
+  const addCookies = (value: unknown) => {
+    if (typeof value !== 'string') return
+    add(value)
+    for (const pair of value.split(';')) add(pair.slice(pair.indexOf('=') + 1))
   }
   add(read(event, 'authorizationToken'))
   const identity = read(event, 'identitySource')
@@ -26,12 +36,14 @@ export function secretsOf(event: unknown): string[] {
   } else if (Array.isArray(identity)) {
     for (const part of identity) add(part)
   }
+  const cookies = read(event, 'cookies')
+  if (Array.isArray(cookies)) for (const cookie of cookies) addCookies(cookie)
   const headers = read(event, 'headers')
   if (isObject(headers)) {
     for (const name of Object.keys(headers)) {
-      if (name.toLowerCase() === 'authorization' || name.toLowerCase() === 'cookie') {
-        add(read(headers, name))
-      }
+      const lower = name.toLowerCase()
+      if (lower === 'authorization') add(read(headers, name))
+      if (lower === 'cookie') addCookies(read(headers, name))
     }
   }
   // Longest first, so a token inside a longer identity-source string is still caught whole.
