@@ -131,6 +131,38 @@ if (failures.length === 0) {
   }
 }
 
+// The README's headline one-liner, typechecked with strict tsc against the packed `gateproof` and
+// its dependencies as a user installs them (issue 13: `event` must be typed, not `unknown`).
+if (failures.length === 0) {
+  const snippet = readFileSync(join(root, 'docs/snippets/gateproof/one-liner.ts'), 'utf8')
+  writeFileSync(join(project, 'handler.mts'), snippet)
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2023',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        skipLibCheck: true,
+        types: [],
+      },
+      files: ['handler.mts'],
+    }),
+  )
+  try {
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], {
+      cwd: project,
+    })
+    console.log('ok   tsc      the README one-liner, --strict, against the packed gateproof')
+  } catch (error) {
+    failures.push(
+      `strict tsc of the README one-liner against the tarballs:\n${error.stdout}${error.stderr}`,
+    )
+  }
+}
+
 rmSync(work, { recursive: true, force: true })
 if (failures.length > 0) {
   console.error(`\n${failures.length} package check(s) failed:\n\n${failures.join('\n\n')}`)
