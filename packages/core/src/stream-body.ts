@@ -44,6 +44,11 @@ export type PreludeWriter = (sink: ResponseSink, prelude: StreamPrelude) => Resp
 /** A body as a pull source of chunks. */
 export interface BodySource {
   next(): Promise<IteratorResult<unknown>>
+  /**
+   * A chunk already buffered, `PENDING` when none is, `END` at the end (throws the source's
+   * error): lets the tap copy a fast stream without a promise per chunk.
+   */
+  readNow?(): unknown
   /** Stops the producer without waiting for it: it may be stuck. */
   stop(): void
 }
@@ -59,6 +64,9 @@ export function bodySource(body: unknown): BodySource | undefined {
   if (typeof body === 'string' || body instanceof Uint8Array) return fromList([body])
   if (!isObject(body) && typeof body !== 'function') return undefined
   const candidate = body as Record<PropertyKey, unknown>
+  if (typeof candidate.read === 'function' && isObject(candidate._readableState)) {
+    return fromNodeReadable(body as unknown as NodeJS.ReadableStream & NodeReadableState)
+  }
   if (typeof candidate.getReader === 'function') {
     // A web ReadableStream: a reader can be cancelled while a read is pending, its iterator cannot.
     const reader = (body as unknown as ReadableStream<unknown>).getReader()
@@ -84,6 +92,68 @@ export function bodySource(body: unknown): BodySource | undefined {
     }
   }
   return undefined
+}
+
+export const PENDING: unique symbol = Symbol('gateproof.stream.pending')
+export const END: unique symbol = Symbol('gateproof.stream.end')
+
+interface NodeReadableState {
+  readonly errored?: unknown
+  readonly readableEnded?: boolean
+  destroy(error?: Error): void
+}
+
+/** A Node Readable read in paused mode: `read()` while it has data, an event only when it has none. */
+function fromNodeReadable(stream: NodeJS.ReadableStream & NodeReadableState): BodySource {
+  // A late error (a write after end, a destroy) must not become an uncaught exception.
+  stream.on('error', noop)
+  const readNow = (): unknown => {
+    if (stream.errored) throw stream.errored
+    const chunk = stream.read()
+    if (chunk !== null) return chunk
+    if (stream.readableEnded) return END
+    if (stream.errored) throw stream.errored
+    return PENDING
+  }
+  return {
+    readNow,
+    next: () =>
+      new Promise((resolve, reject) => {
+        const cleanup = () => {
+          stream.off('readable', attempt)
+          stream.off('end', attempt)
+          stream.off('error', failed)
+          stream.off('close', closed)
+        }
+        const failed = (error: unknown) => {
+          cleanup()
+          reject(error)
+        }
+        const closed = () => {
+          cleanup()
+          if (stream.readableEnded) resolve({ done: true, value: undefined })
+          else reject(stream.errored ?? new Error('the body stream closed before its end'))
+        }
+        function attempt() {
+          let item: unknown
+          try {
+            item = readNow()
+          } catch (error) {
+            failed(error)
+            return
+          }
+          if (item === PENDING) return
+          cleanup()
+          resolve(item === END ? { done: true, value: undefined } : { done: false, value: item })
+        }
+        stream.on('readable', attempt)
+        stream.on('end', attempt)
+        stream.on('error', failed)
+        stream.on('close', closed)
+        attempt()
+      }),
+    stop: () => stream.destroy(),
+  }
 }
 
 function fromList(chunks: unknown[]): BodySource {
@@ -157,6 +227,12 @@ class StreamTap {
   #bytes = 0
   #chunks = 0
   #firstByteAt: number | undefined
+  #drained: (() => void) | undefined
+  readonly #onDrain = () => {
+    const drained = this.#drained
+    this.#drained = undefined
+    drained?.()
+  }
   #ending = false
   // After `end()`, the sink closing is how it finishes, not a client going away.
   readonly #onSinkGone = () => {
@@ -171,6 +247,7 @@ class StreamTap {
     this.#sink = options.sink
     options.sink.on('error', this.#onSinkGone)
     options.sink.on('close', this.#onSinkGone)
+    options.sink.on('drain', this.#onDrain)
     this.#arm()
   }
 
@@ -231,6 +308,7 @@ class StreamTap {
     this.#timer = undefined
     this.#options.sink.off('error', this.#onSinkGone)
     this.#options.sink.off('close', this.#onSinkGone)
+    this.#options.sink.off('drain', this.#onDrain)
   }
 
   /** Writes `first` (the prelude goes with it, ST16 — even when empty, ST18), then the rest. */
@@ -240,10 +318,24 @@ class StreamTap {
     statusCode: number | undefined,
   ): Promise<StreamOutcome> {
     try {
-      let chunk: Uint8Array | undefined = first
-      while (chunk !== undefined) {
-        await this.#write(chunk)
-        chunk = await this.#nextBytes(source, false)
+      let chunk: Uint8Array = first
+      for (;;) {
+        if (this.#stopped !== undefined) throw new Stop(this.#stopped)
+        if (this.#firstByteAt === undefined) this.#firstByteAt = this.#now()
+        this.#bytes += chunk.byteLength
+        this.#chunks++
+        if (!this.#sink.write(chunk)) await this.#drain()
+        // Buffered chunks are copied without a promise each; only an empty source is awaited.
+        let item = source.readNow ? source.readNow() : PENDING
+        if (item === PENDING) {
+          const result = await this.#wait(source.next())
+          item = result.done ? END : result.value
+        }
+        if (item === END) break
+        this.#lastActivity = this.#now()
+        const bytes = asBytes(item)
+        if (bytes === undefined) throw new InvalidChunk()
+        chunk = bytes
       }
       await this.#end()
       return this.#outcome('complete', undefined, statusCode)
@@ -273,11 +365,13 @@ class StreamTap {
     return bytes
   }
 
-  async #write(chunk: Uint8Array): Promise<void> {
-    if (this.#firstByteAt === undefined) this.#firstByteAt = this.#now()
-    this.#bytes += chunk.byteLength
-    this.#chunks++
-    if (!this.#sink.write(chunk)) await this.#wait(settled(this.#sink, 'drain'))
+  /** One promise per wait, one long-lived listener: a fast stream waits for `drain` on every chunk. */
+  #drain(): Promise<void> {
+    if (this.#stopped !== undefined) return Promise.reject(new Stop(this.#stopped))
+    return new Promise<void>((resolve, reject) => {
+      this.#drained = resolve
+      this.#pending = reject
+    })
   }
 
   async #end(): Promise<void> {
@@ -418,7 +512,7 @@ class InvalidChunk extends TypeError {
 }
 
 /** Resolves on `event`, or on the sink closing or failing (the tap reports those itself). */
-function settled(sink: ResponseSink, event: 'drain' | 'finish'): Promise<void> {
+function settled(sink: ResponseSink, event: 'finish'): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       sink.off(event, done)
