@@ -9,7 +9,14 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Integration } from '@gateproof/core'
 import { validateProxyResult } from '@gateproof/proxy-shape'
-import { type Capture, captureOutput, eventFor, lambdaContext } from '@gateproof/testing'
+import {
+  type Capture,
+  captureOutput,
+  eventFor,
+  installStreamingGlobals,
+  invokeStreaming,
+  lambdaContext,
+} from '@gateproof/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type RedisServer,
@@ -53,6 +60,18 @@ const EXPECTATIONS: Record<string, (ran: Ran) => void | Promise<void>> = {
       prices: { EUR: 12.5 },
     })
   },
+  'gateproof/streaming.ts': async ({ module }) => {
+    // A streaming handler takes a response stream, not a context: invoked as the runtime does (issue 15).
+    const streamed = await invokeStreaming(module.exportOrders, eventFor('function-url'))
+    expect(streamed.prelude).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'application/x-ndjson' },
+    })
+    expect(streamed.body.toString().trim().split('\n')).toHaveLength(3)
+  },
+  'testing/invoke-streaming.ts': ({ module }) => {
+    expect(module.streamed).toMatchObject({ ended: 'complete', prelude: { statusCode: 200 } })
+  },
   'observability/doctor.ts': ({ module }) => {
     // examples/rest-api/template.yaml passes gateproof doctor (issue 17).
     expect(module.failed).toBe(false)
@@ -82,6 +101,8 @@ describe('README samples are real files (issue 13)', () => {
     let redis: RedisServer | undefined
     let services: Server | undefined
     beforeAll(async () => {
+      // Streaming samples (issue 15) build their handler when they load, as in Lambda: the runtime's globals.
+      installStreamingGlobals()
       // Stand-ins for what the samples call over the network: DynamoDB (JSON 1.0 protocol) and a
       // pricing service, so the samples run as written, with the real AWS SDK, without AWS.
       services = createServer((req, res) => {
