@@ -462,11 +462,20 @@ export function matchRoute(
     const match = new RegExp(`^${pattern}$`).exec(path)
     if (!match) continue
     const pathParameters = Object.fromEntries(
-      names.map((name, i) => [name, decodeURIComponent(match[i + 1] as string)]),
+      names.map((name, i) => [name, decodeSegment(match[i + 1] as string)]),
     )
     return { resource, routeKey: `${routeMethod} ${resource}`, pathParameters }
   }
   return undefined
+}
+
+/** A percent-decoded path segment; a malformed escape (`%E0%A4%A`) stays as it came. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return segment
+  }
 }
 
 /** The gateway's own answer to a request no route matches, when routes are all there is. */
