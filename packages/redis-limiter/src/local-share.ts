@@ -3,16 +3,25 @@ import type { ResolvedRules } from './options.js'
 
 /** What a process knows of a key while Redis cannot decide for it. */
 export interface LocalKey {
-  /** Processes active in the last window, as the script last counted them (at least 1). */
+  /** Processes active in the last window, as the script last counted them; 0 until it has. */
   processes: number
   /** Per rate rule: the local theoretical arrival time, ms of this host's clock. */
   readonly tats: number[]
-  /** Requests of this key admitted locally and not yet released. */
+  /** Leases held fleet-wide after the last decision Redis made for this key, and when (ms). */
+  fleetHeld: number
+  fleetHeldAt: number
+  /** Requests of this key admitted in this process — by Redis or locally — and not yet released. */
   inFlight: number
 }
 
+/**
+ * Assumed until the script has counted the processes (a cold process whose first decisions
+ * already failed): a small share each, so a fleet of cold processes does not admit N× the limit.
+ */
+export const UNKNOWN_PROCESSES = 10
+
 export function newLocalKey(rules: ResolvedRules): LocalKey {
-  return { processes: 1, tats: rules.rates.map(() => 0), inFlight: 0 }
+  return { processes: 0, tats: rules.rates.map(() => 0), inFlight: 0, fleetHeld: 0, fleetHeldAt: 0 }
 }
 
 const noop = (): void => {}
@@ -20,9 +29,11 @@ const noop = (): void => {}
 /**
  * This process's share of each limit, enforced in memory: the limit divided by the
  * processes that decided on Redis in the last window (the script counts them in the
- * same round trip), floored, at least 1. When every process does the same while Redis
- * is away, the fleet admits at most the limit plus what Redis had already admitted —
- * never "everything". Shadow rules stay unenforced here too.
+ * same round trip), floored, at least 1. The concurrency share counts every request of
+ * the key in flight in this process, those Redis admitted before it went away included:
+ * a process already holding its share admits nothing more, so while every process does
+ * the same the fleet holds at most max(limit, processes) at once — never "everything".
+ * Shadow rules stay unenforced here too.
  */
 export function decideLocally(
   local: LocalKey,
@@ -30,12 +41,23 @@ export function decideLocally(
   priority: Priority,
   cost: number,
   now: number,
+  /**
+   * Set when Redis was slow with the circuit closed: a slow moment, not a lost Redis. The
+   * fleet-wide count of the last reply younger than this many ms is trusted (full → refuse),
+   * and a key Redis never answered for in this process is refused rather than guessed at.
+   */
+  slowMomentFreshMs?: number,
 ): LimiterDecision {
-  const processes = Math.max(1, local.processes)
+  const processes = local.processes > 0 ? local.processes : UNKNOWN_PROCESSES
   const concurrency = rules.concurrency
   if (concurrency && !concurrency.shadow) {
     const share = Math.max(1, Math.floor(concurrency.slots[priority] / processes))
-    if (local.inFlight >= share) {
+    const unseenFleet =
+      slowMomentFreshMs !== undefined &&
+      (local.fleetHeldAt === 0 ||
+        (now - local.fleetHeldAt < slowMomentFreshMs &&
+          local.fleetHeld >= concurrency.slots[priority]))
+    if (local.inFlight >= share || unseenFleet) {
       return {
         admitted: false,
         retryAfterMs: Math.min(concurrency.retryAfterMs, 1000),

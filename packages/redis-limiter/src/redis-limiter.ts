@@ -51,6 +51,8 @@ interface KeyPlan {
   readonly script: LimiterScript
   /** When this process next marks itself active for the key (ms, this host's clock). */
   heartbeatAt: number
+  /** Gap to the next heartbeat: short at first, so a cold fleet counts itself within ms. */
+  heartbeatGapMs: number
   shadowMask: number
   /** Decisions of this key waiting for the end of the tick, to share one round trip. */
   batch: Queued[] | undefined
@@ -75,6 +77,10 @@ const MAX_PLANS = 10_000
 const HEARTBEAT_SHARE = 0.2
 /** How long a request waiting for a concurrency slot sleeps between tries, at most. */
 const SLOT_POLL_MS = 10
+/** Heartbeats of a new key at 0, 25, 75, 175 ms… doubling up to a fifth of the process window. */
+const FIRST_HEARTBEAT_GAP_MS = 25
+/** How long the fleet-wide lease count of the last reply is trusted by a fallback decision. */
+const FLEET_HELD_FRESH_MS = 1_000
 const SHADOW_LOG_EVERY_MS = 60_000
 
 const PRIORITY_IDS: Record<Priority, string> = { critical: 'c', normal: 'n', sheddable: 's' }
@@ -155,6 +161,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       local: newLocalKey(rules),
       script: scriptFor(rules),
       heartbeatAt: 0,
+      heartbeatGapMs: FIRST_HEARTBEAT_GAP_MS,
       shadowMask,
       batch: undefined,
       releases: undefined,
@@ -176,9 +183,13 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
    */
   function leaseRelease(plan: KeyPlan, leaseId: string): () => void {
     let released = false
+    // Counted here too: while Redis cannot decide, this process's share includes what Redis
+    // already admitted in it, so the fleet stays within the limit (see local-share.ts).
+    plan.local.inFlight += 1
     return function releaseRedisLease() {
       if (released) return
       released = true
+      plan.local.inFlight -= 1
       if (plan.releases === undefined) {
         plan.releases = [leaseId]
         process.nextTick(flushReleases, plan)
@@ -218,6 +229,8 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
 
   function observe(plan: KeyPlan, reply: ScriptReply, key: string, now: number): void {
     if (reply.processes > 0) plan.local.processes = reply.processes
+    plan.local.fleetHeld = reply.held
+    plan.local.fleetHeldAt = now
     if (config.nearLimit > 0 && reply.usagePermille >= config.nearLimit * 1000) {
       telemetry.count('RedisLimiterNearLimit', {})
     }
@@ -280,7 +293,10 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     telemetry.count('RedisLimiterFallback', { Mode: failureMode, Cause: cause })
     const failure = config.failure
     if (failure === 'local') {
-      return decideLocally(plan.local, plan.rules, priorityOf(request), cost, Date.now())
+      // A timeout with the circuit closed is a slow moment, not a lost Redis: if the fleet
+      // was full a moment ago it still is, and admitting here would exceed the limit.
+      const slow = cause === 'timeout' || cause === 'error' ? FLEET_HELD_FRESH_MS : undefined
+      return decideLocally(plan.local, plan.rules, priorityOf(request), cost, Date.now(), slow)
     }
     if (failure === 'open') return { admitted: true, release: releaseNothing }
     if (failure === 'closed') {
@@ -377,7 +393,10 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     }
     const now = Date.now()
     const heartbeat = now >= plan.heartbeatAt
-    if (heartbeat) plan.heartbeatAt = now + heartbeatEveryMs
+    if (heartbeat) {
+      plan.heartbeatAt = now + plan.heartbeatGapMs
+      plan.heartbeatGapMs = Math.min(heartbeatEveryMs, plan.heartbeatGapMs * 2)
+    }
     const args: (string | number)[] = [heartbeat ? instance : '']
     if (plan.rules.concurrency) {
       for (const queued of batch) {

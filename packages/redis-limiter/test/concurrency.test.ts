@@ -19,7 +19,11 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   const redis = useRedisServer()
 
   it('admits `limit` requests in flight and refuses the next with reason concurrency', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 3 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 3 },
+    })
     for (let i = 0; i < 3; i += 1) admitted(await limiter.acquire(request()))
     expect(await limiter.acquire(request())).toEqual({
       admitted: false,
@@ -30,6 +34,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
 
   it('hints the time until enough leases expire when that is sooner than retryAfterMs', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 2, retryAfterMs: 5000 },
     })
@@ -45,7 +50,11 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('frees the slot on release', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 1 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 1 },
+    })
     const first = admitted(await limiter.acquire(request()))
     expect((await limiter.acquire(request())).admitted).toBe(false)
     first.release()
@@ -53,7 +62,11 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('R14 releases once however often release is called (one ZREM, sent at once, one freed slot)', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 2 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 2 },
+    })
     const first = admitted(await limiter.acquire(request()))
     admitted(await limiter.acquire(request()))
     await redis.server.admin.config('RESETSTAT')
@@ -71,7 +84,11 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('lets a lease expire at its request deadline when it is never released', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 1 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 1 },
+    })
     admitted(await limiter.acquire(request('critical', 200)))
     expect((await limiter.acquire(request())).admitted).toBe(false)
     // The lease key expires with its only lease, at the request's deadline on Redis time.
@@ -80,12 +97,13 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('R14 a limit of 3 admits 3 normal requests; sheddable gets 80 %, critical the reserve on top', async () => {
-    const three = redisLimiter({ client: redis.client, concurrency: { limit: 3 } })
+    const three = redisLimiter({ budgetMs: 1000, client: redis.client, concurrency: { limit: 3 } })
     const normal = []
     for (let i = 0; i < 4; i += 1) normal.push((await three.acquire(request('normal'))).admitted)
     expect(normal).toEqual([true, true, true, false])
     await redis.server.admin.flushall()
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 20 },
       criticalReserve: 0.1,
@@ -103,7 +121,12 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
   })
 
   it('writes {prefix:key}:leases scored by expiry and expiring with its last lease', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 5 }, prefix: 'app' })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 5 },
+      prefix: 'app',
+    })
     admitted(await limiter.acquire(request('critical', 300)))
     admitted(await limiter.acquire(request('critical', 600)))
     expect((await redis.client.keys('*')).sort()).toEqual([
@@ -120,6 +143,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
 
   it('caps a lease without a finite deadline at maxLeaseMs', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 5, maxLeaseMs: 250 },
     })
@@ -131,6 +155,7 @@ describeWithRedis('concurrency limit (leases on Redis)', () => {
 
   it('does not use up a rate cell for a request refused by concurrency', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: { perSecond: 1, burst: 3 },
       concurrency: { limit: 1 },

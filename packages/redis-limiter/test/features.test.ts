@@ -58,12 +58,13 @@ describeWithRedis('what fleets need (issue 14)', () => {
   })
 
   it('R14 the default burst is 1: a rate of 10/s admits one request at once, not ten', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 10 } })
+    const limiter = redisLimiter({ budgetMs: 1000, client: redis.client, rate: { perSecond: 10 } })
     expect(admittedOf(await inSequence(2, () => limiter.acquire(request())))).toEqual([true, false])
   })
 
   it('R14 per-key overrides replace the default rules for that key only', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 1 },
       overrides: { 'tenant-vip': { concurrency: { limit: 3 } } },
@@ -75,7 +76,11 @@ describeWithRedis('what fleets need (issue 14)', () => {
   })
 
   it('R14 a request costs `cost` cells of every rate window', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 5 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 1, burst: 5 },
+    })
     const heavy = await limiter.acquire(request('orders', 'normal', { cost: 3 }))
     expect(heavy).toMatchObject({ admitted: true, quota: { remaining: 2 } })
     expect(await limiter.acquire(request('orders', 'normal', { cost: 3 }))).toMatchObject({
@@ -90,7 +95,11 @@ describeWithRedis('what fleets need (issue 14)', () => {
   })
 
   it('R14 the load shedder passes its `cost` option to the limiter', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 10 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 1, burst: 10 },
+    })
     const shedder = loadShedder<'rest'>({
       limiter,
       deadline: false,
@@ -111,6 +120,7 @@ describeWithRedis('what fleets need (issue 14)', () => {
 
   it('R14 several windows at once: a burst window and a sustained rate, the tightest refuses', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: [
         { perSecond: 1000, burst: 3 },
@@ -129,6 +139,7 @@ describeWithRedis('what fleets need (issue 14)', () => {
 
   it('R14 shadow mode per rule: would-be refusals are counted and logged, nothing is refused', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: [
         { perSecond: 1000, burst: 100 },
@@ -156,6 +167,7 @@ describeWithRedis('what fleets need (issue 14)', () => {
 
   it('R14 shadow concurrency: held leases are counted, refusals only reported', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 2, shadow: true },
       metrics,
@@ -171,7 +183,12 @@ describeWithRedis('what fleets need (issue 14)', () => {
   })
 
   it('R14 counts a near-limit decision once a rule is at 80 % of its limit', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 5 }, metrics })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 5 },
+      metrics,
+    })
     const decisions = await inSequence(5, () => limiter.acquire(request()))
     // Leases 4 and 5 of 5 put the key at 80 % and 100 %.
     expect(findMetrics(capture, { name: 'RedisLimiterNearLimit' })).toHaveLength(2)
@@ -180,6 +197,7 @@ describeWithRedis('what fleets need (issue 14)', () => {
 
   it('R14 criticalReserve is capacity on top of the limit that only critical requests use', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 4 },
       criticalReserve: 0.5,
@@ -192,6 +210,7 @@ describeWithRedis('what fleets need (issue 14)', () => {
 
   it('R14 maxWaitMs: a request waits for a slot that frees within its wait instead of being refused', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 1 },
       maxWaitMs: 5000,
@@ -212,6 +231,7 @@ describeWithRedis('what fleets need (issue 14)', () => {
 
   it('R14 maxWaitMs never waits past the request deadline', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 1 },
       maxWaitMs: 60_000,
@@ -225,7 +245,11 @@ describeWithRedis('what fleets need (issue 14)', () => {
   })
 
   it('R14 a key refused by a rate is answered from the local cache until its retry time, without Redis', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 0.1, burst: 1 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 0.1, burst: 1 },
+    })
     admitted(await limiter.acquire(request()))
     const refused = await limiter.acquire(request())
     expect(refused).toMatchObject({ admitted: false, reason: 'rate' })
@@ -240,7 +264,11 @@ describeWithRedis('what fleets need (issue 14)', () => {
   })
 
   it('R14 concurrent decisions of one key share one round trip (one EVALSHA for the batch)', async () => {
-    const limiter = redisLimiter({ client: redis.client, concurrency: { limit: 5 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      concurrency: { limit: 5 },
+    })
     await limiter.acquire(request('warm-up'))
     await redis.server.admin.config('RESETSTAT')
     const decisions = await Promise.all(

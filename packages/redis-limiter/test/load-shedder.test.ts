@@ -36,7 +36,11 @@ describeWithRedis('plugged into the load shedder', () => {
 
   it('answers 429 with Retry-After when the fleet is at its concurrency limit, without invoking the handler', async () => {
     const { handler, invocations, finish } = handlerWith(
-      redisLimiter({ client: redis.client, concurrency: { limit: 1, retryAfterMs: 2000 } }),
+      redisLimiter({
+        budgetMs: 1000,
+        client: redis.client,
+        concurrency: { limit: 1, retryAfterMs: 2000 },
+      }),
     )
     const first = handler(restEvent(), lambdaContext())
     while ((await redis.client.zcard('{gateproof:orders}:leases')) === 0)
@@ -63,7 +67,7 @@ describeWithRedis('plugged into the load shedder', () => {
 
   it('adds RateLimit and RateLimit-Policy from the GCRA quota when the fleet-wide rate is spent', async () => {
     const { handler, finish } = handlerWith(
-      redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 2 } }),
+      redisLimiter({ budgetMs: 1000, client: redis.client, rate: { perSecond: 1, burst: 2 } }),
     )
     const served = [handler(restEvent(), lambdaContext()), handler(restEvent(), lambdaContext())]
     const refused = await handler(restEvent(), lambdaContext())

@@ -23,7 +23,11 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   const redis = useRedisServer()
 
   it('admits a burst of `burst` requests at once, then refuses with the time to the next conforming request', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 10, burst: 5 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 10, burst: 5 },
+    })
     const burst = []
     for (let i = 0; i < 5; i += 1) burst.push(await limiter.acquire(request()))
     expect(admittedCount(burst)).toBe(5)
@@ -42,7 +46,11 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('admits a request sent exactly retryAfterMs after a refusal, and refuses the one right behind it', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 20, burst: 1 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 20, burst: 1 },
+    })
     expect((await limiter.acquire(request())).admitted).toBe(true)
     for (let round = 0; round < 5; round += 1) {
       const refused = await limiter.acquire(request())
@@ -53,7 +61,11 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('describes the quota of an admitted request for RateLimit headers', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 10 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 1, burst: 10 },
+    })
     expect(await limiter.acquire(request())).toEqual({
       admitted: true,
       release: expect.any(Function),
@@ -68,6 +80,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
 
   it('R14 normal traffic gets the whole burst, sheddable 80 %, critical the reserve on top', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: { perSecond: 1, burst: 20 },
       criticalReserve: 0.1,
@@ -84,6 +97,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
 
   it('honours a custom sheddableShare', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: { perSecond: 1, burst: 10 },
       sheddableShare: 0.5,
@@ -95,7 +109,11 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
   })
 
   it('keeps keys apart: one tenant at its limit does not slow another', async () => {
-    const limiter = redisLimiter({ client: redis.client, rate: { perSecond: 1, burst: 1 } })
+    const limiter = redisLimiter({
+      budgetMs: 1000,
+      client: redis.client,
+      rate: { perSecond: 1, burst: 1 },
+    })
     expect((await limiter.acquire(request('critical', 'tenant-a'))).admitted).toBe(true)
     expect((await limiter.acquire(request('critical', 'tenant-a'))).admitted).toBe(false)
     expect((await limiter.acquire(request('critical', 'tenant-b'))).admitted).toBe(true)
@@ -103,6 +121,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
 
   it('writes {prefix:key}:rate, expiring when the bucket is full again, and the process key', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: { perSecond: 10, burst: 5 },
       prefix: 'app',
@@ -121,7 +140,7 @@ describeWithRedis('rate limit (GCRA on Redis time)', () => {
 
   it('counts requests from every environment (connection) against one bucket per key', async () => {
     const environments = [redis.client, redis.server.client(), redis.server.client()].map(
-      (client) => redisLimiter({ client, rate: { perSecond: 1, burst: 6 } }),
+      (client) => redisLimiter({ budgetMs: 1000, client, rate: { perSecond: 1, burst: 6 } }),
     )
     const decisions = []
     for (let i = 0; i < 9; i += 1) {

@@ -23,6 +23,7 @@ describeWithRedis('one round trip per decision', () => {
 
   it('decides rate and concurrency together with a single EVALSHA once the script is loaded', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       rate: { perSecond: 1000, burst: 100 },
       concurrency: { limit: 100 },
@@ -36,6 +37,7 @@ describeWithRedis('one round trip per decision', () => {
 
   it('falls back to EVAL on NOSCRIPT (after SCRIPT FLUSH or a restart), decides normally, then uses EVALSHA again', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: redis.client,
       concurrency: { limit: 1 },
       failure: 'closed',
@@ -109,6 +111,7 @@ describeWithRedis('Redis Cluster', () => {
 
   it('runs the script through an ioredis Cluster client', async () => {
     const limiter = redisLimiter({
+      budgetMs: 1000,
       client: cluster,
       rate: { perSecond: 1, burst: 2 },
       concurrency: { limit: 5 },

@@ -19,6 +19,17 @@ export type WorkerTask =
       runMs: number
     }
   | { kind: 'hold'; port: number; key: string; limit: number; leases: number; deadlineAt: number }
+  | {
+      /** Default options, as a function would run them: the issue 14 fleet scenarios. */
+      kind: 'fleet'
+      port: number
+      /** A second redis-server that counts requests in flight; never paused. */
+      observerPort: number
+      key: string
+      limit: number
+      loops: number
+      runMs: number
+    }
 
 export type WorkerReport =
   | { kind: 'ready' }
@@ -31,6 +42,14 @@ export type WorkerReport =
     }
   | { kind: 'rate'; sentAt: number[]; answeredAt: number[]; fallbacks: number }
   | { kind: 'held'; admitted: number }
+  | {
+      kind: 'fleet'
+      admitted: number
+      rejected: number
+      maxObserved: number
+      /** Longest wait for one decision, ms. */
+      maxDecisionMs: number
+    }
 
 const send = (report: WorkerReport) => process.send?.(report)
 
@@ -124,7 +143,59 @@ async function runHold(task: Extract<WorkerTask, { kind: 'hold' }>, redis: Redis
   await new Promise(() => {})
 }
 
+async function runFleet(task: Extract<WorkerTask, { kind: 'fleet' }>, redis: Redis) {
+  // Built during "init", as a handler module would, and connected before the first request.
+  const limiter = redisLimiter({ client: redis, concurrency: { limit: task.limit } })
+  await limiter.ready
+  const observer = new Redis({ host: '127.0.0.1', port: task.observerPort })
+  await observer.ping()
+  send({ kind: 'ready' })
+  await new Promise((resolve) => process.once('message', resolve))
+  const counter = `${task.key}:observed`
+  const stopAt = Date.now() + task.runMs
+  let admitted = 0
+  let rejected = 0
+  let maxObserved = 0
+  let maxDecisionMs = 0
+  const loop = async () => {
+    while (Date.now() < stopAt) {
+      const started = performance.now()
+      const decision = await limiter.acquire({
+        key: task.key,
+        priority: 'normal',
+        deadlineAt: Date.now() + 3_000,
+      })
+      maxDecisionMs = Math.max(maxDecisionMs, performance.now() - started)
+      if (!decision.admitted) {
+        rejected += 1
+        await sleep(Math.random() * 2)
+        continue
+      }
+      admitted += 1
+      // Counted between admission and release, so it can never exceed the holders.
+      maxObserved = Math.max(maxObserved, await observer.incr(counter))
+      await sleep(Math.random() * 3)
+      await observer.decr(counter)
+      decision.release()
+    }
+  }
+  await Promise.all(Array.from({ length: task.loops }, loop))
+  send({ kind: 'fleet', admitted, rejected, maxObserved, maxDecisionMs })
+  observer.disconnect()
+}
+
 process.once('message', async (task: WorkerTask) => {
+  if (task.kind === 'fleet') {
+    // Cold: the client and the limiter are created now, all processes at once.
+    const redis = new Redis({ host: '127.0.0.1', port: task.port })
+    redis.on('error', () => {})
+    await runFleet(task, redis)
+    // Lets the releases of the last tick leave before the connection closes.
+    await redis.ping().catch(() => {})
+    redis.disconnect()
+    process.disconnect?.()
+    return
+  }
   const redis = new Redis({ host: '127.0.0.1', port: task.port })
   await redis.ping()
   send({ kind: 'ready' })
