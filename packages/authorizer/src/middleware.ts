@@ -3,7 +3,9 @@ import {
   type AuthorizerType,
   createTelemetry,
   detectAuthorizer,
+  internalKey,
   isObject,
+  type PluginHooks,
   type RequestLike,
   requestIdOf,
 } from '@gateproof/core'
@@ -17,7 +19,7 @@ import {
   type ResponseFormat,
   resolveOptions,
 } from './options.js'
-import { authorizerFailure, isOwnError, refuse } from './outcome.js'
+import { authorizerFailure, isOwnError, refuse, unauthorizedError } from './outcome.js'
 import { type ClientOutcome, emitReport, type Report } from './report.js'
 import { redact, secretsOf } from './secrets.js'
 import { defaultUnauthorizedWhen, viewThrown } from './thrown.js'
@@ -27,10 +29,14 @@ export type AuthorizerEventFor<T extends AuthorizerTypeOption> = T extends Autho
   ? AuthorizerEventOf<T>
   : unknown
 
+/** A Middy middleware plus the `requestEnd` hook that also covers early responses. */
 export type AuthorizerShapeMiddleware<T extends AuthorizerTypeOption = 'auto'> = MiddlewareObj<
   AuthorizerEventFor<T>,
   unknown
->
+> & { readonly plugin: PluginHooks }
+
+/** `request.internal` entry: the output `after`/`onError` settled, so requestEnd does not judge it again. */
+const CHECKED = internalKey(PACKAGE)
 
 function readField(value: unknown, key: string): unknown {
   if (!isObject(value)) return undefined
@@ -95,9 +101,16 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
       : 'deny'
   }
 
-  const authorizerShapeAfter = (request: RequestLike): void => {
+  // Whether Middy runs the plugin hooks; only then is the per-request mark worth writing.
+  let pluginInUse = false
+
+  /**
+   * Checks the output in `request.response` and fixes or replaces it; true when it changed
+   * what the function sends. Throws exactly `Unauthorized` for a 401 outcome (AZ9).
+   */
+  function settleOutput(request: RequestLike): boolean {
     const type = typeOf(request.event)
-    if (type === undefined) return
+    if (type === undefined) return false
     const format = formatOf(type, request.response)
     const arn = arnOf(request.event)
     const inspection = inspectOutput(request.response, {
@@ -123,7 +136,7 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
       if (inspection.decision === 'deny') {
         report(request, { type, outcome: 'deny', reason: 'policy', action: 'none' })
       }
-      return
+      return false
     }
     if (resolved.mode === 'report') {
       report(request, {
@@ -133,7 +146,7 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
         action: 'reported',
         violations,
       })
-      return
+      return false
     }
     if (resolved.mode === 'repair' && !inspection.unfixable) {
       request.response = inspection.repaired
@@ -144,7 +157,7 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
         action: 'repaired',
         violations,
       })
-      return
+      return true
     }
     // A proxy-style { statusCode: 401 | 403 } says which "no" the author meant (AZ11).
     const wanted: RefusalOutcome =
@@ -164,9 +177,20 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
     })
     if (refusal.kind === 'unauthorized') throw refusal.error
     request.response = refusal.response
+    return true
+  }
+
+  const authorizerShapeAfter = (request: RequestLike): void => {
+    settleOutput(request)
+    if (pluginInUse) request.internal[CHECKED] = request.response
   }
 
   const authorizerShapeOnError = (request: RequestLike): void => {
+    settleError(request)
+    if (pluginInUse) request.internal[CHECKED] = request.response
+  }
+
+  function settleError(request: RequestLike): void {
     if (request.response !== undefined) return
     const type = typeOf(request.event)
     if (type === undefined) return
@@ -217,10 +241,61 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
     else request.response = refusal.response
   }
 
+  const authorizerShapeRequestStart = (): void => {
+    pluginInUse = true
+  }
+
+  /**
+   * Middy skips every `after` when a `before` answers early, and stops at the first
+   * `after`/`onError` that returns a value; `requestEnd` runs on every path. By then Middy
+   * holds the output it will return: a fix happens in place, and a 401 by throwing (Middy
+   * rejects with a `requestEnd` error when the invocation had none).
+   */
+  const authorizerShapeRequestEnd = (request: RequestLike): void => {
+    const { internal, response } = request
+    if (response === undefined) return
+    if (CHECKED in internal && internal[CHECKED] === response) return
+    const probe: RequestLike = {
+      event: request.event,
+      context: request.context,
+      internal: {},
+      response,
+    }
+    if (!settleOutput(probe) || rewriteInPlace(response, probe.response)) return
+    // A primitive or frozen output cannot be replaced; on REST a 401 still beats the 500.
+    const type = typeOf(request.event)
+    if (type === 'token' || type === 'request') throw unauthorizedError('unreplaceable-output')
+  }
+
   return {
     after: authorizerShapeAfter,
     onError: authorizerShapeOnError,
+    plugin: {
+      requestStart: authorizerShapeRequestStart,
+      requestEnd: authorizerShapeRequestEnd,
+    },
   } as AuthorizerShapeMiddleware<T>
+}
+
+/** Turns an early output object into its replacement, keeping its identity. */
+function rewriteInPlace(target: unknown, replacement: unknown): boolean {
+  if (!isObject(target) || !isObject(replacement)) return false
+  try {
+    if (!Object.isExtensible(target)) return false
+    for (const key of Object.keys(target)) delete target[key]
+    // defineProperty, not assignment: a "__proto__" key stays a key.
+    for (const [key, value] of Object.entries(replacement)) {
+      Object.defineProperty(target, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+    }
+    return true
+  } catch {
+    return false
+  }
 }
 
 export default authorizerShape

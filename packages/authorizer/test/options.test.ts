@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest'
 import authorizerShapeDefault, { allow, authorizerShape, deny } from '../src/index.js'
 
 describe('options are checked when the middleware is built', () => {
-  it('is the Middy idiom: default and named export, only after/onError', () => {
+  it('is the Middy idiom: default and named export, after/onError plus plugin hooks', () => {
     expect(authorizerShapeDefault).toBe(authorizerShape)
     const middleware = authorizerShape()
-    expect(Object.keys(middleware).sort()).toEqual(['after', 'onError'])
+    expect(Object.keys(middleware).sort()).toEqual(['after', 'onError', 'plugin'])
+    expect(Object.keys(middleware.plugin).sort()).toEqual(['requestEnd', 'requestStart'])
     expect(middleware.after?.name).toBe('authorizerShapeAfter')
     expect(middleware.onError?.name).toBe('authorizerShapeOnError')
   })

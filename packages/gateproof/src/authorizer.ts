@@ -5,7 +5,7 @@ import {
   authorizerShape,
   type ResponseFormat,
 } from '@gateproof/authorizer'
-import type { AuthorizerType } from '@gateproof/core'
+import { type AuthorizerType, gateproofPlugin } from '@gateproof/core'
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core'
 import type { Context } from 'aws-lambda'
 
@@ -66,8 +66,10 @@ export function gateproofAuthorizer(
   const { middlewares = [], ...shapeOptions } = options
   // Middy's default early timeout (5 ms before Lambda's) throws into onError, so a slow
   // authorizer also ends as onError says, not as Lambda's "Task timed out" (AZ27).
-  const wrapped = middy(handler as never) as MiddyfiedHandler
-  wrapped.use(authorizerShape(shapeOptions) as never)
+  const shape = authorizerShape(shapeOptions)
+  // The plugin's requestEnd also checks what a middleware of yours returns early.
+  const wrapped = middy(handler as never, gateproofPlugin(shape) as never) as MiddyfiedHandler
+  wrapped.use(shape as never)
   wrapped.use(middlewares as never)
   return wrapped as never
 }

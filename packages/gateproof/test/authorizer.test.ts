@@ -88,3 +88,57 @@ describe('the HTTP preset and authorizer events (AZ5)', () => {
     expect(simulateAuthorizer({ error }, { type: 'token', arn: event.methodArn }).status).toBe(401)
   })
 })
+
+describe('outputs that skip authorizerShape’s after (issue 16: requestEnd)', () => {
+  const early = (output: unknown) => ({
+    before: () => output,
+  })
+
+  it('AZ16: an early output from your own middleware is repaired in place', async () => {
+    const event = tokenAuthorizerEvent()
+    const output = { ...allow('u', { methodArn: event.methodArn }), context: { user: { id: 1 } } }
+    const handler = gateproofAuthorizer(async () => allow('x', { methodArn: 'arn:x' }), {
+      type: 'token',
+      logger: false,
+      middlewares: [early(output)],
+    })
+    const result = await handler(event, context())
+    expect(
+      simulateAuthorizer({ output: result }, { type: 'token', arn: event.methodArn }).allowed,
+    ).toBe(true)
+    expect(result).toMatchObject({ context: { user: '{"id":1}' } })
+  })
+
+  it('AZ11: an early proxy-style 401 becomes exactly Unauthorized (client 401)', async () => {
+    const event = tokenAuthorizerEvent()
+    const handler = gateproofAuthorizer(async () => allow('x', { methodArn: 'arn:x' }), {
+      type: 'token',
+      logger: false,
+      middlewares: [early({ statusCode: 401, body: 'no' })],
+    })
+    const error = await handler(event, context()).catch((e: unknown) => e)
+    expect(simulateAuthorizer({ error }, { type: 'token', arn: event.methodArn }).status).toBe(401)
+  })
+
+  it('AZ11: an early output that cannot be replaced in place (a string) is a 401 on REST, not the 500', async () => {
+    const event = tokenAuthorizerEvent()
+    const handler = gateproofAuthorizer(async () => allow('x', { methodArn: 'arn:x' }), {
+      type: 'token',
+      logger: false,
+      middlewares: [early('Allow')],
+    })
+    const error = await handler(event, context()).catch((e: unknown) => e)
+    expect(simulateAuthorizer({ error }, { type: 'token', arn: event.methodArn }).status).toBe(401)
+  })
+
+  it('AZ7: an inner after that returns a value (Middy stops there) is still judged: a bad output becomes a Deny', async () => {
+    const event = tokenAuthorizerEvent()
+    const handler = gateproofAuthorizer(async () => allow('u', { methodArn: event.methodArn }), {
+      type: 'token',
+      logger: false,
+      middlewares: [{ after: () => ({ allow: true }) }],
+    })
+    const output = await handler(event, context())
+    expect(simulateAuthorizer({ output }, { type: 'token', arn: event.methodArn }).status).toBe(403)
+  })
+})
