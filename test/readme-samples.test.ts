@@ -2,9 +2,10 @@
 // not code), equal to it; every snippet file runs as written here, with real Middy, Powertools and
 // http-errors. `pnpm typecheck` typechecks the same files (root tsconfig.json includes docs/snippets).
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Integration } from '@gateproof/core'
@@ -23,7 +24,7 @@ import {
   redisServerAvailable,
   startRedis,
 } from '../packages/redis-limiter/test/helpers/redis-server.js'
-import { check, ROOT, report, snippetFiles } from '../scripts/snippets.mjs'
+import { check, ROOT, report, rewrite, snippetFiles } from '../scripts/snippets.mjs'
 
 interface Ran {
   /** The module's exports. */
@@ -95,6 +96,56 @@ describe('README samples are real files (issue 13)', () => {
   it('every code block in every README and docs page is a snippet equal to its file, or says it is not code', () => {
     const problems = check()
     if (problems.length > 0) expect.fail(report(problems))
+  })
+
+  it('the checker names each broken block and what to do; pnpm snippets rewrites blocks from their files', () => {
+    const root = mkdtempSync(join(tmpdir(), 'snippets-'))
+    try {
+      mkdirSync(join(root, 'docs/snippets/demo'), { recursive: true })
+      const sample = "import middy from '@middy/core'\n\nexport const handler = middy()\n"
+      writeFileSync(join(root, 'docs/snippets/demo/sample.ts'), sample)
+      const readme = [
+        '# demo',
+        '```sh',
+        'npm install gateproof',
+        '```',
+        '<!-- snippet: docs/snippets/demo/sample.ts -->',
+        '```ts',
+        'stale',
+        '```',
+        '```ts',
+        'const unmarked = 1',
+        '```',
+        '```',
+        'a diagram without an info string',
+        '```',
+        '<!-- snippet: docs/snippets/demo/missing.ts -->',
+        '```ts',
+        '```',
+        '',
+      ].join('\n')
+      writeFileSync(join(root, 'README.md'), readme)
+      const problems = check(root)
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^README\.md:6: the block differs from docs\/snippets\/demo\/sample\.ts/,
+        ),
+        expect.stringMatching(/^README\.md:9: a ```ts block without <!-- snippet/),
+        expect.stringMatching(/^README\.md:12: a code block without an info string/),
+        expect.stringMatching(
+          /^README\.md:16: the marker names docs\/snippets\/demo\/missing\.ts, which does not exist/,
+        ),
+        expect.stringMatching(
+          /^README\.md: docs\/snippets\/demo\/sample\.ts imports @middy\/core, which no install line/,
+        ),
+      ])
+      expect(report(problems)).toContain('Run `pnpm snippets`')
+      expect(rewrite(root)).toEqual(['README.md'])
+      expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`\`\`\`ts\n${sample}\`\`\``)
+      expect(check(root)).toHaveLength(4)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 
   describe('every snippet runs as written', () => {
