@@ -1,5 +1,14 @@
+import { addGatewayResponses, gatewayResponses } from '@gateproof/gateway-responses'
+import { GateproofDashboard } from '@gateproof/observability/cdk'
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib'
-import { LambdaIntegration, ResponseTransferMode, RestApi } from 'aws-cdk-lib/aws-apigateway'
+import {
+  AccessLogFormat,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  ResponseTransferMode,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway'
 import {
   Code,
   FunctionUrlAuthType,
@@ -45,7 +54,26 @@ export class StreamingStack extends Stack {
       invokeMode: InvokeMode.RESPONSE_STREAM,
     })
 
-    this.api = new RestApi(this, 'OrdersApi')
+    this.api = new RestApi(this, 'OrdersApi', {
+      deployOptions: {
+        // gateproof doctor stage-logging / access-log-format (issue 17); the transfer mode says
+        // whether the response streamed (ST11).
+        accessLogDestination: new LogGroupLogDestination(
+          new LogGroup(this, 'OrdersApiAccessLogs', { retention: RetentionDays.ONE_MONTH }),
+        ),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            status: '$context.status',
+            responseType: '$context.error.responseType',
+            integrationError: '$context.integrationErrorMessage',
+            transferMode: '$context.integration.responseTransferMode',
+          }),
+        ),
+      },
+    })
+    // The gateway's own errors in the gateproof error contract (doctor rest-default-responses).
+    addGatewayResponses(this.api, gatewayResponses(), { ResponseType })
     this.api.root
       .addResource('orders')
       .addResource('export')
@@ -56,6 +84,14 @@ export class StreamingStack extends Stack {
           timeout: Duration.minutes(15),
         }),
       )
+
+    // The API's dashboard and alarms (doctor alarms-missing).
+    new GateproofDashboard(this, 'Gateproof', {
+      namespace: 'orders',
+      service: 'orders-export',
+      functions: [this.fn],
+      restApi: this.api,
+    })
 
     new CfnOutput(this, 'FunctionUrl', { value: url.url })
     new CfnOutput(this, 'ApiUrl', { value: this.api.url })

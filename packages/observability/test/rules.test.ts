@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { doctor, doctorRules } from '../src/index.js'
+import { doctor, doctorRules, parseTemplate } from '../src/index.js'
 import { cleanTemplate, findingsOf, props } from './helpers.js'
 
 describe('the clean CloudFormation fixture', () => {
@@ -447,5 +447,47 @@ describe('real-shaped fixtures: SAM and synthesized CDK, as they were before iss
       ['stage-logging', 'OrdersApiDeploymentStageprod80C33D00'],
       ['alarms-missing', 'OrdersA9B65338'],
     ])
+  })
+})
+
+describe('SAM as SAM deploys it: implicit APIs and Globals', () => {
+  const implicit = (globals: string) =>
+    parseTemplate(`
+Transform: AWS::Serverless-2016-10-31
+Globals:
+${globals}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Runtime: nodejs22.x
+      Events:
+        Rest: { Type: Api, Properties: { Path: /a, Method: get } }
+        Http: { Type: HttpApi, Properties: { Path: /b, Method: get, TimeoutInMillis: 31000 } }
+`)
+
+  it('checks the implicit ServerlessRestApi (Prod and the extra Stage stage) and ServerlessHttpApi', () => {
+    const findings = doctor(implicit('  Function: { Timeout: 10 }'))
+    const on = (rule: string) => findings.filter((f) => f.rule === rule).map((f) => f.resource)
+    expect(on('rest-default-responses')).toEqual(['ServerlessRestApi'])
+    expect(on('stage-logging').sort()).toEqual([
+      'ServerlessHttpApi',
+      'ServerlessRestApi',
+      'ServerlessRestApi',
+    ])
+    expect(on('integration-timeout-limit')).toEqual(['Fn'])
+  })
+
+  it('applies Globals.Api and Globals.HttpApi to the implicit APIs', () => {
+    const access = `{ DestinationArn: arn:aws:logs:eu-west-1:1:log-group:x, Format: '{"a":"$context.integrationErrorMessage","b":"$context.error.responseType"}' }`
+    const findings = doctor(
+      implicit(`  Api:
+    OpenApiVersion: "3.0"
+    AccessLogSetting: ${access}
+  HttpApi:
+    AccessLogSettings: ${access}`),
+    )
+    expect(findings.filter((f) => f.rule === 'stage-logging')).toEqual([])
   })
 })
