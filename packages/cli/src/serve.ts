@@ -282,6 +282,11 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
       routes: served.routes,
       onlyRoutes: served.routes.length > 0,
       onExchange: logExchange(io),
+    }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error
+      throw new Error(
+        `port ${settings.gateway.port} is in use: pick another with --port (0 picks a free one)`,
+      )
     })
     io.stdout.write(
       `gateproof: ${FRONT_DOOR[integration]} front door for ${served.what} on ${gateway.url}\n`,

@@ -224,6 +224,20 @@ describe('gateproof serve: options come from one table', () => {
     expect(io.err()).toMatch(message)
   })
 
+  it('a port in use is a clear failure (exit 1) that says how to pick another', async () => {
+    const { createServer } = await import('node:net')
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const { port } = taken.address() as { port: number }
+    try {
+      const io = memoryIo()
+      expect(await main(['serve', `${fixture}#handler`, '--port', String(port)], io)).toBe(1)
+      expect(io.err()).toContain(`port ${port} is in use: pick another with --port`)
+    } finally {
+      await new Promise((resolve) => taken.close(resolve))
+    }
+  })
+
   it('a module without the named export is a usage error naming the export', async () => {
     const io = memoryIo()
     expect(await main(['serve', `${fixture}#nope`], io)).toBe(2)
