@@ -1,6 +1,7 @@
 import {
   computeDeadline,
   createTelemetry,
+  type DeadlineOptions,
   type EventOf,
   frontDoorOf,
   type Integration,
@@ -76,7 +77,12 @@ export const timeoutGuard = <I extends Integration = Integration>(
 ): TimeoutGuard<I> => {
   const config = resolveOptions(options)
   const telemetry = createTelemetry(PACKAGE, config)
-  const deadlineOptions = {
+  // `integration` is set to the request's front door before each (synchronous) use: the
+  // guard has just asked for it, and computeDeadline would otherwise detect it again.
+  const deadlineOptions: { integration: Integration | undefined } & Omit<
+    DeadlineOptions,
+    'integration'
+  > = {
     integration: config.integration,
     integrationTimeoutMs: config.integrationTimeoutMs,
     marginMs: config.marginMs,
@@ -95,7 +101,8 @@ export const timeoutGuard = <I extends Integration = Integration>(
     else process.emitWarning(`${PACKAGE}: ${message}. ${hint}`, { code: 'GATEPROOF_TIMEOUT_GUARD' })
   }
 
-  const deadlineOf = (request: RequestLike, context: object) => {
+  const deadlineOf = (request: RequestLike, context: object, door: Integration) => {
+    deadlineOptions.integration = door
     try {
       return computeDeadline(request.event, context, deadlineOptions)
     } catch (error) {
@@ -104,9 +111,9 @@ export const timeoutGuard = <I extends Integration = Integration>(
     }
   }
 
-  const arm = (request: RequestLike, armsMiddyTimer: boolean): RequestGuard => {
+  const arm = (request: RequestLike, armsMiddyTimer: boolean, door: Integration): RequestGuard => {
     const original: object = request.context ?? {}
-    const deadline = deadlineOf(request, original)
+    const deadline = deadlineOf(request, original, door)
     const guard = new RequestGuard(request, deadline)
     const state = requestState(request)
     state.timeoutGuard = guard
@@ -161,8 +168,9 @@ export const timeoutGuard = <I extends Integration = Integration>(
     requestStart: function timeoutGuardRequestStart(request) {
       try {
         // H2: an event from no HTTP front door is not timed; Lambda's own limit applies.
-        if (frontDoorOf(request, config.integration) === undefined) return
-        arm(request, true)
+        const door = frontDoorOf(request, config.integration)
+        if (door === undefined) return
+        arm(request, true, door)
       } catch (error) {
         // A throw here would escape Middy's error handling and reach the gateway as a 502.
         telemetry.log('error', 'timeout guard could not arm the deadline', { error })
@@ -205,17 +213,18 @@ export const timeoutGuard = <I extends Integration = Integration>(
   return {
     before: function timeoutGuardBefore(request) {
       let guard = guardOf(request)
-      if (guard === undefined && frontDoorOf(request, config.integration) === undefined) {
-        telemetry.stepAside(request)
-        return
-      }
       if (guard === undefined) {
+        const door = frontDoorOf(request, config.integration)
+        if (door === undefined) {
+          telemetry.stepAside(request)
+          return
+        }
         warnOnce(
           'noPlugin',
           'the timeout guard runs without its Middy plugin: a handler still running at the deadline is not preempted',
           'pass guard.plugin to middy(fn, plugin), or gateproofPlugin(guard, …) with other parts',
         )
-        guard = arm(request, false)
+        guard = arm(request, false, door)
       } else if (guard.view !== undefined && guard.countdown !== undefined) {
         // Middy holds the arming countdown now; everyone else reads the plain one.
         replaceRemainingTime(guard.view, guard.countdown)
