@@ -32,12 +32,12 @@ try {
   process.exit(0)
 }
 
-// Deterministic runs: no background compiler or GC threads, a heap-growing schedule that does
-// not follow the clock, and a young generation big enough that the measured calls rarely
-// scavenge (so the figures are the code's own work and allocation, not GC timing).
+// Deterministic runs: no background compiler or GC threads and a fixed young generation big
+// enough that the measured calls rarely scavenge (so the figures are the code's own work and
+// allocation, not GC timing). Not --predictable-gc-schedule: it makes the warm path ~4× slower
+// and would measure that instead.
 const NODE_FLAGS = [
   '--single-threaded',
-  '--predictable-gc-schedule',
   '--min-semi-space-size=64',
   '--max-semi-space-size=64',
   // A random hash seed costs a random number of instructions at startup (primality tests).
