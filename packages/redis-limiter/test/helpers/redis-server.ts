@@ -103,8 +103,11 @@ async function waitUntilReady(port: number, child: ChildProcess): Promise<void> 
 }
 
 export interface StartOptions {
-  /** A one-node Redis Cluster owning all 16384 slots. */
-  cluster?: boolean
+  /**
+   * `true`: a one-node Redis Cluster owning all 16384 slots. `'empty'`: a cluster-enabled
+   * node with no slots, for `redis-cli --cluster create` to join with others.
+   */
+  cluster?: boolean | 'empty'
 }
 
 /** Starts a private redis-server on a free loopback port, without persistence. */
@@ -119,7 +122,7 @@ export async function startRedis({ cluster = false }: StartOptions = {}): Promis
     : ['--dir', dir]
   let child = spawnRedis(port, extraArgs)
   await waitUntilReady(port, child)
-  if (cluster) await assignAllSlots(port)
+  if (cluster === true) await assignAllSlots(port)
   const clients: Redis[] = []
   const client = (options: RedisOptions = {}) => {
     const redis = new Redis({ host: '127.0.0.1', port, ...options })
