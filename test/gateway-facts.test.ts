@@ -94,6 +94,17 @@ describe('docs/gateway-facts.md (issue 13)', () => {
     expect(missing).toEqual([])
   })
 
+  it('gives each simulator row the evidence level the simulator assumes (UNCONFIRMED stays UNCONFIRMED)', () => {
+    const lines = facts.split('\n')
+    const mismatched: string[] = []
+    for (const [id, level] of Object.entries(FACT_ROWS)) {
+      if (id === 'unconfirmed') continue
+      const row = lines.find((line) => new RegExp(`^\\|\\s*${id}\\s*\\|`).test(line))
+      if (!row?.includes(level)) mismatched.push(`${id}: simulator says ${level}`)
+    }
+    expect(mismatched).toEqual([])
+  })
+
   it('has every row id that code, tests and docs cite (R6, H2-3, AZ9, ST12, F-throttle …)', () => {
     const missing: string[] = []
     for (const file of files) {
