@@ -48,10 +48,17 @@ export type AuthorizerEventOf<T extends AuthorizerType> = AuthorizerEventTypes[T
 export function detectAuthorizer(event: unknown): AuthorizerType | undefined {
   // No import of integration.ts's isObject: that module imports this one.
   if (typeof event !== 'object' || event === null) return undefined
-  const { type, routeArn, methodArn, version } = event as Record<string, unknown>
-  if (type === 'TOKEN') return 'token'
-  if (type !== 'REQUEST') return undefined
-  if (typeof routeArn === 'string') return 'http-v2'
-  if (typeof methodArn !== 'string') return undefined
-  return version === '1.0' ? 'http-v1' : 'request'
+  try {
+    const record = event as Record<string, unknown>
+    // One read on the hot path: proxy events have no `type`.
+    const type = record.type
+    if (type === 'TOKEN') return 'token'
+    if (type !== 'REQUEST') return undefined
+    if (typeof record.routeArn === 'string') return 'http-v2'
+    if (typeof record.methodArn !== 'string') return undefined
+    return record.version === '1.0' ? 'http-v1' : 'request'
+  } catch {
+    // A getter or Proxy trap that throws: a hostile event is no authorizer event.
+    return undefined
+  }
 }

@@ -165,3 +165,32 @@ describe('detectIntegration steps aside for authorizer events (AZ5)', () => {
     )
   })
 })
+
+describe('detectAuthorizer never throws', () => {
+  it('AZ5: an event whose getters or Proxy traps throw is no authorizer event', () => {
+    const getters = Object.defineProperty({}, 'type', {
+      get() {
+        throw new Error('getter')
+      },
+    })
+    const proxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap')
+        },
+      },
+    )
+    expect(detectAuthorizer(getters)).toBeUndefined()
+    expect(detectAuthorizer(proxy)).toBeUndefined()
+    expect(
+      detectAuthorizer(
+        Object.defineProperty({ type: 'REQUEST' }, 'routeArn', {
+          get() {
+            throw new Error('getter')
+          },
+        }),
+      ),
+    ).toBeUndefined()
+  })
+})

@@ -104,3 +104,27 @@ describe('local gateway with a Lambda authorizer (issue 16)', () => {
     ).rejects.toThrow(/cannot stand in front/)
   })
 })
+
+describe('local gateway authorizer cache on HTTP API (AZ35)', () => {
+  it('AZ35: a cached simple response answers every route for the same identity', async () => {
+    let calls = 0
+    gateway = await startLocalGateway({
+      integration: 'http-v2',
+      handler: () => ({ statusCode: 200, body: 'ok' }),
+      authorizer: {
+        type: 'http-v2',
+        responseFormat: 'simple',
+        resultTtlSeconds: 60,
+        handler: (event: { rawPath: string }) => {
+          calls += 1
+          return { isAuthorized: event.rawPath === '/public' }
+        },
+      },
+    })
+    const headers = { Authorization: 'k' }
+    expect((await fetch(`${gateway.url}/public`, { headers })).status).toBe(200)
+    // The cached "yes" for /public also answers /private: the cache key is the identity alone.
+    expect((await fetch(`${gateway.url}/private`, { headers })).status).toBe(200)
+    expect(calls).toBe(1)
+  })
+})
