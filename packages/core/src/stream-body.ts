@@ -209,6 +209,9 @@ export async function deliverStream(
   const tap = new StreamTap(options)
   try {
     return await tap.deliver(response)
+  } catch (error) {
+    // Reading a hostile response (throwing getters, a revoked Proxy) must not fail the invocation.
+    return tap.recover(error)
   } finally {
     tap.close()
   }
@@ -234,6 +237,7 @@ class StreamTap {
     drained?.()
   }
   #ending = false
+  #preludeSet = false
   // After `end()`, the sink closing is how it finishes, not a client going away.
   readonly #onSinkGone = () => {
     if (!this.#ending) this.#stop('client-closed')
@@ -278,6 +282,7 @@ class StreamTap {
       }
       return this.#replace({ kind: 'error', error: failure }, 'body-error', failure)
     }
+    this.#preludeSet = true
     this.#sink = this.#options.writePrelude(this.#sink, check.prelude)
     return this.#pump(source, first, check.prelude.statusCode)
   }
@@ -301,6 +306,19 @@ class StreamTap {
       return this.#outcome('truncated', 'body-error', undefined, failure)
     }
     return this.#pump(source, first, undefined)
+  }
+
+  /** After an unexpected throw: a rendered 500 if nothing has left yet, else a clean end. */
+  recover(error: unknown): StreamOutcome | Promise<StreamOutcome> {
+    this.#source?.stop()
+    if (this.#options.writePrelude !== undefined && !this.#preludeSet && !this.#ending) {
+      return this.#replace({ kind: 'error', error }, 'body-error', error)
+    }
+    if (!this.#ending && !this.#sink.destroyed) {
+      this.#ending = true
+      this.#sink.end()
+    }
+    return this.#outcome('truncated', 'body-error', undefined, error)
   }
 
   close(): void {
@@ -400,6 +418,7 @@ class StreamTap {
     const rendered = this.#render(failure)
     const { body, statusCode, headers } = rendered
     const prelude: StreamPrelude = { statusCode, ...(headers ? { headers } : {}) }
+    this.#preludeSet = true
     this.#sink = (this.#options.writePrelude as PreludeWriter)(this.#sink, prelude)
     this.#sink.write(body)
     this.#ending = true

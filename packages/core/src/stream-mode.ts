@@ -245,8 +245,9 @@ function linkSignals(own: AbortSignal | undefined, stream: AbortSignal): AbortSi
  * is what a leftover Middy 6 `streamifyResponse: true` silently does (ST24).
  */
 export function requireStreamState(request: RequestLike, pkg: string): StreamState | undefined {
+  if (detectIntegration(request.event) === undefined) return undefined
   const state = getStreamState(request)
-  if (state !== undefined || detectIntegration(request.event) === undefined) return state
+  if (state !== undefined) return state
   throw new GateproofOptionsError(
     pkg,
     'this middleware needs the streaming execution mode, but Middy runs this request buffered: use gateproof(fn, { streaming: true }) or middy(fn, { executionMode: streamingExecutionMode() }) (Middy 7 ignores Middy 6’s streamifyResponse, ST24)',

@@ -364,3 +364,31 @@ describe('streaming execution mode (core)', () => {
     expect(() => rejectMiddy6StreamOption('gateproof', { streaming: true })).not.toThrow()
   })
 })
+
+describe('stream tap under hostile results (core mode alone, no streamShape)', () => {
+  const boom = (): never => {
+    throw new Error('getter says no')
+  }
+  it('ST3: throwing getters, a revoked Proxy or throwing traps on the response become a contract 500', async () => {
+    const { proxy, revoke } = Proxy.revocable({}, {})
+    revoke()
+    const hostile: Array<() => unknown> = [
+      () => proxy,
+      () => new Proxy({ statusCode: 200, body: 'x' }, { ownKeys: boom }),
+      () => Object.defineProperty({ statusCode: 200 }, 'headers', { get: boom, enumerable: true }),
+      () => Object.defineProperty({ statusCode: 200 }, 'body', { get: boom, enumerable: true }),
+    ]
+    for (const make of hostile) {
+      const outcomes: StreamOutcome[] = []
+      const result = await invokeStreaming(
+        streaming(async () => make(), outcomes),
+        restEvent(),
+      )
+      expect(result.ended).toBe('complete')
+      expect(result.prelude, String(make)).toMatchObject({ statusCode: 500 })
+      // A revoked Proxy already fails Middy's `await` of the handler (unhandled → rendered 500, then
+      // delivered complete); the others fail in the tap, which replaces them.
+      expect(outcomes).toHaveLength(1)
+    }
+  })
+})

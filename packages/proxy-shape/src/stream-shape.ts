@@ -258,8 +258,10 @@ export function shapeStreamResponse(
 
   // body
   if (!isStreamBody(body)) {
-    if (body instanceof ArrayBuffer) body = Buffer.from(body)
-    else {
+    if (body instanceof ArrayBuffer) {
+      flag('$.body', 'body-binary', 'an ArrayBuffer; streamed as its bytes')
+      body = Buffer.from(body)
+    } else {
       flag('$.body', 'body-type', 'the body is not a stream, text or bytes; serialised as JSON')
       if (typeof body === 'object' && findHeaderKey(headers, 'content-type') === undefined) {
         headers['content-type'] = 'application/json'
