@@ -55,7 +55,7 @@ describe('--template: routes from SAM, CloudFormation and CDK (issue 13, "routes
     } finally {
       template.dispose()
     }
-  })
+  }, 60_000)
 
   it('a template without Resources, or malformed YAML, is a clear error', async () => {
     expect(() => readTemplateApp({ AWSTemplateFormatVersion: '2010-09-09' }, fixtures)).toThrow(
