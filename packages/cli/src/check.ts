@@ -23,7 +23,7 @@ import { formatJson, formatText } from './report.js'
 import { parseRoute } from './serve.js'
 import { templateHandlers } from './template-handlers.js'
 import { loadTemplate } from './template-source.js'
-import { type CheckResult, judge } from './verdict.js'
+import { type CheckResult, judge, type Severity } from './verdict.js'
 
 /** What the flags of `check` configure. */
 export interface CheckSettings {
@@ -32,6 +32,8 @@ export interface CheckSettings {
   routes: ProbeRoute[]
   template?: string
   json: boolean
+  /** The lowest severity that fails the run (exit 1). */
+  failOn: Severity
   timeoutMs?: number
   functionTimeoutMs: number
   albMultiValueHeaders: boolean
@@ -94,6 +96,18 @@ export const CHECK_OPTIONS: CheckOption[] = [
     },
   },
   {
+    name: 'fail-on',
+    type: 'string',
+    value: '<severity>',
+    help: 'exit 1 on findings of this severity or worse: warning (default) or error',
+    apply: (value, s) => {
+      if (value !== 'warning' && value !== 'error') {
+        throw new UsageError(`--fail-on must be warning or error, got "${String(value)}"`)
+      }
+      s.failOn = value
+    },
+  },
+  {
     name: 'timeout-ms',
     type: 'string',
     value: '<n>',
@@ -128,10 +142,10 @@ export const CHECK_HELP: CommandHelp = {
     'Invokes a handler with the events of each front door — an ordinary request and hostile ones',
     '(a malformed JSON body, CR/LF/NUL in the query and path, a binary body) — and reports what',
     'the client of each front door would receive and why, by the rules of gateway-facts.md.',
-    'Exit code 1 on any finding: an error is a response the front door replaces with its own',
-    '(REST 502, HTTP API 500…); a warning is a rule broken that the front door delivers anyway',
-    '(a header carrying CR/LF/NUL). The handler’s own output goes to stderr. An --event file',
-    'arrives now: its time fields are updated.',
+    'Exit code 1 on any finding (with --fail-on error, on errors only): an error is a response',
+    'the front door replaces with its own (REST 502, HTTP API 500…); a warning is a rule broken',
+    'that the front door delivers anyway (a header carrying CR/LF/NUL). The handler’s own output',
+    'goes to stderr. An --event file arrives now: its time fields are updated.',
   ].join('\n'),
   options: CHECK_OPTIONS,
   examples: [
@@ -153,6 +167,7 @@ export function parseCheckArgs(argv: string[]): {
     events: [],
     routes: [],
     json: false,
+    failOn: 'warning',
     functionTimeoutMs: 30_000,
     albMultiValueHeaders: false,
   }
@@ -331,7 +346,10 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
   }
   const what = target ?? settings.template ?? ''
   io.stdout.write(settings.json ? formatJson(what, results) : formatText(what, results))
-  return results.some((r) => r.findings.length > 0) ? EXIT_FINDINGS : EXIT_OK
+  const failing = results.some((r) =>
+    r.findings.some((f) => settings.failOn === 'warning' || f.severity === 'error'),
+  )
+  return failing ? EXIT_FINDINGS : EXIT_OK
 }
 
 export const checkCommand: Command = {

@@ -96,6 +96,15 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     ])
   })
 
+  it('--fail-on error: warnings alone (a split header) do not fail the run, errors do', async () => {
+    const args = [`${handlers}#echoes`, '--integration', 'rest']
+    expect((await check([...args, '--fail-on', 'error'])).code).toBe(0)
+    expect((await check(args)).code).toBe(1)
+    expect(
+      (await check([`${handlers}#raw`, '--integration', 'rest', '--fail-on', 'error'])).code,
+    ).toBe(1)
+  })
+
   it('a handler that never answers: REST client sees 504 at the integration timeout, ALB the function timeout (§2.1)', async () => {
     const { report } = await checkJson([
       `${handlers}#hangs`,
@@ -192,6 +201,7 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     [[], /check needs <module>#<export> or --template/],
     [['x.mjs', '--jsn'], /Unknown option '--jsn'/],
     [['x.mjs', '--integration', 'sqs'], /unknown integration "sqs"/],
+    [['x.mjs', '--fail-on', 'info'], /--fail-on must be warning or error/],
     [['x.mjs', '--timeout-ms', 'soon'], /--timeout-ms must be a whole number/],
   ])('rejects %j as a usage error (exit 2)', async (args, message) => {
     const { code, err } = await check(args)
