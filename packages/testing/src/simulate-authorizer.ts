@@ -1,4 +1,5 @@
 import { type AuthorizerType, isObject, policyDecision } from '@gateproof/core'
+import { httpApiAuthorizerEvent, tokenAuthorizerEvent } from './authorizer-events.js'
 import { type ClientResponse, Verdict } from './simulate.js'
 
 /** What the authorizer function did, as API Gateway sees it. */
@@ -16,8 +17,11 @@ export interface SimulateAuthorizerOptions {
   type: AuthorizerType
   /** HTTP API 2.0: `simple` with `enableSimpleResponses`, else `iam` (default). */
   responseFormat?: 'iam' | 'simple'
-  /** The ARN the policy is checked against: the event's `methodArn` or `routeArn`. */
-  arn: string
+  /**
+   * The ARN the policy is checked against: the event's `methodArn` or `routeArn`. Default:
+   * the ARN of this package's default authorizer event of the type.
+   */
+  arn?: string
 }
 
 /** What the client sees; `allowed` requests go on to the integration (status 200 stands for that). */
@@ -144,7 +148,10 @@ export function simulateAuthorizer(
   if (type === 'http-v2' && options.responseFormat === 'simple') {
     return simpleResponse(value, verdict)
   }
-  return policyResponse(type, value, options.arn, verdict)
+  const arn =
+    options.arn ??
+    (type === 'http-v2' ? httpApiAuthorizerEvent().routeArn : tokenAuthorizerEvent().methodArn)
+  return policyResponse(type, value, arn, verdict)
 }
 
 function simpleResponse(value: unknown, verdict: Verdict): AuthorizerClientView {

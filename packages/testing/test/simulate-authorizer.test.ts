@@ -160,3 +160,14 @@ describe('simulateAuthorizer: HTTP API (gateway-facts §10.4)', () => {
     expect(view.rows).toContain('AZ28')
   })
 })
+
+describe('simulateAuthorizer defaults', () => {
+  it('AZ6: without arn, the policy is checked against the default event’s ARN of the type', () => {
+    const output = policy('Allow', tokenAuthorizerEvent().methodArn)
+    expect(simulateAuthorizer({ output }, { type: 'token' }).allowed).toBe(true)
+    const v2 = httpApiAuthorizerEvent()
+    expect(
+      simulateAuthorizer({ output: policy('Allow', v2.routeArn) }, { type: 'http-v2' }).allowed,
+    ).toBe(true)
+  })
+})
