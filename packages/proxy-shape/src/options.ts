@@ -1,6 +1,7 @@
 import {
   assertKnownOptions,
   assertOneOf,
+  assertTelemetryOptions,
   type ErrorFormat,
   type EventOf,
   type Integration,
@@ -47,6 +48,7 @@ export function resolveOptions(options: ProxyShapeOptions): ResolvedOptions {
   assertKnownOptions(PACKAGE, options, KEYS)
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', ...SHAPE_TARGETS])
   assertOneOf(PACKAGE, 'mode', options.mode, MODES)
+  assertTelemetryOptions(PACKAGE, options)
   if (typeof options.format !== 'function') {
     assertOneOf(PACKAGE, 'format', options.format, ['problem', 'message'])
   }
