@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
+import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
@@ -16,6 +17,7 @@ import { machine, median, record, table } from './harness.mjs'
 
 const { redisLimiter } = await import('../packages/redis-limiter/dist/index.js')
 
+const loadAtStart = loadavg()[0]
 const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const DECISIONS = Number(process.env.DECISIONS ?? 20_000)
 const CONCURRENCY = (process.env.CONCURRENCY ?? '1,16,64').split(',').map(Number)
@@ -201,7 +203,7 @@ const markdown = `
 One redis-server ${redisVersion} on loopback, one ioredis connection per limiter with the same options
 (\`enableAutoPipelining: ${AUTOPIPELINING}\`), ${ROUNDS} interleaved rounds of ${fmt(DECISIONS)} decisions per
 concurrency, every decision admitted. Decisions per second: median of the rounds; p50/p99: per decision,
-over all rounds. Machine: ${machine().cpu}, ${machine().cores} cores (shared), Node ${process.version}, ${new Date().toISOString()}.
+over all rounds. Machine: ${machine().cpu}, ${machine().cores} cores shared with other work (load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${process.version}, ${new Date().toISOString()}.
 
 ${table(
   [

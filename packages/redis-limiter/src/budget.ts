@@ -12,7 +12,8 @@ export class BudgetExceededError extends Error {
 interface Pending {
   readonly expiresAt: number
   settled: boolean
-  readonly expire: () => void
+  /** Called with how late the verdict came: a large lateness means this process stalled. */
+  readonly expire: (lateMs: number) => void
 }
 
 /** A call being timed: `settle()` when it answers; false means the budget ran out first. */
@@ -28,8 +29,11 @@ export interface Budget {
    * caller's to handle.
    */
   run<T>(call: Promise<T>): Promise<T>
-  /** Times a call without wrapping it: `onExpire` runs once the budget has passed unsettled. */
-  track(onExpire: () => void): Tracked
+  /**
+   * Times a call without wrapping it: `onExpire` runs once the budget has passed unsettled,
+   * with how many ms after the expiry the verdict came (the event loop's lag).
+   */
+  track(onExpire: (lateMs: number) => void): Tracked
   /** Calls still waiting (for tests: 0 means no timer is armed). */
   readonly pending: number
 }
@@ -37,7 +41,7 @@ export interface Budget {
 /**
  * One timer for every call in flight instead of one per call: calls share one budget,
  * so they expire in the order they were sent, and a FIFO with a timer on its oldest
- * entry is enough. No timer is armed while nothing waits, so none outlives a decision.
+ * entry is enough. No timer is armed again once nothing waits.
  *
  * When the timer fires, the verdict waits for `setImmediate`: a timer that fires late
  * because the event loop was busy runs before the poll phase that would read a reply
@@ -68,6 +72,7 @@ export function createBudget(
     }
     const delay = Math.max(0, (queue[head] as Pending).expiresAt - now())
     timer = setTimeout(onTimer, delay + 1)
+    timer.unref()
   }
 
   function onTimer(): void {
@@ -85,27 +90,25 @@ export function createBudget(
         if (entry.expiresAt > at) break
         entry.settled = true
         waiting -= 1
-        entry.expire()
+        entry.expire(at - entry.expiresAt)
       }
       head += 1
     }
     arm()
   }
 
+  // The timer is not cleared when the last call settles: at one call at a time that would
+  // arm and clear a timer per decision. It fires once, finds nothing waiting, and is not
+  // armed again — so it outlives the last decision by at most the budget, never keeps a
+  // process alive (unref) and never runs more often than once per budget.
   function settle(entry: Pending): boolean {
     if (entry.settled) return false
     entry.settled = true
     waiting -= 1
-    if (waiting === 0 && timer !== undefined) {
-      clearTimeout(timer)
-      timer = undefined
-      queue.length = 0
-      head = 0
-    }
     return true
   }
 
-  function track(onExpire: () => void): Tracked {
+  function track(onExpire: (lateMs: number) => void): Tracked {
     const entry: Pending = { expiresAt: now() + budgetMs, settled: false, expire: onExpire }
     queue.push(entry)
     waiting += 1

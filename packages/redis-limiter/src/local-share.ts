@@ -7,9 +7,6 @@ export interface LocalKey {
   processes: number
   /** Per rate rule: the local theoretical arrival time, ms of this host's clock. */
   readonly tats: number[]
-  /** Leases held fleet-wide after the last decision Redis made for this key, and when (ms). */
-  fleetHeld: number
-  fleetHeldAt: number
   /** Requests of this key admitted in this process — by Redis or locally — and not yet released. */
   inFlight: number
 }
@@ -21,7 +18,7 @@ export interface LocalKey {
 export const UNKNOWN_PROCESSES = 10
 
 export function newLocalKey(rules: ResolvedRules): LocalKey {
-  return { processes: 0, tats: rules.rates.map(() => 0), inFlight: 0, fleetHeld: 0, fleetHeldAt: 0 }
+  return { processes: 0, tats: rules.rates.map(() => 0), inFlight: 0 }
 }
 
 const noop = (): void => {}
@@ -42,22 +39,17 @@ export function decideLocally(
   cost: number,
   now: number,
   /**
-   * Set when Redis was slow with the circuit closed: a slow moment, not a lost Redis. The
-   * fleet-wide count of the last reply younger than this many ms is trusted (full → refuse),
-   * and a key Redis never answered for in this process is refused rather than guessed at.
+   * Redis was slow with the circuit closed: a slow moment, not a lost Redis. Other
+   * processes are still admitted by Redis, so a local admission here would come on top of
+   * a fleet that may be full: refused instead, until the breaker says Redis is gone.
    */
-  slowMomentFreshMs?: number,
+  slowMoment = false,
 ): LimiterDecision {
   const processes = local.processes > 0 ? local.processes : UNKNOWN_PROCESSES
   const concurrency = rules.concurrency
   if (concurrency && !concurrency.shadow) {
     const share = Math.max(1, Math.floor(concurrency.slots[priority] / processes))
-    const unseenFleet =
-      slowMomentFreshMs !== undefined &&
-      (local.fleetHeldAt === 0 ||
-        (now - local.fleetHeldAt < slowMomentFreshMs &&
-          local.fleetHeld >= concurrency.slots[priority]))
-    if (local.inFlight >= share || unseenFleet) {
+    if (local.inFlight >= share || slowMoment) {
       return {
         admitted: false,
         retryAfterMs: Math.min(concurrency.retryAfterMs, 1000),

@@ -79,8 +79,6 @@ const HEARTBEAT_SHARE = 0.2
 const SLOT_POLL_MS = 10
 /** Heartbeats of a new key at 0, 25, 75, 175 ms… doubling up to a fifth of the process window. */
 const FIRST_HEARTBEAT_GAP_MS = 25
-/** How long the fleet-wide lease count of the last reply is trusted by a fallback decision. */
-const FLEET_HELD_FRESH_MS = 1_000
 const SHADOW_LOG_EVERY_MS = 60_000
 
 const PRIORITY_IDS: Record<Priority, string> = { critical: 'c', normal: 'n', sheddable: 's' }
@@ -229,8 +227,6 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
 
   function observe(plan: KeyPlan, reply: ScriptReply, key: string, now: number): void {
     if (reply.processes > 0) plan.local.processes = reply.processes
-    plan.local.fleetHeld = reply.held
-    plan.local.fleetHeldAt = now
     if (config.nearLimit > 0 && reply.usagePermille >= config.nearLimit * 1000) {
       telemetry.count('RedisLimiterNearLimit', {})
     }
@@ -293,9 +289,9 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     telemetry.count('RedisLimiterFallback', { Mode: failureMode, Cause: cause })
     const failure = config.failure
     if (failure === 'local') {
-      // A timeout with the circuit closed is a slow moment, not a lost Redis: if the fleet
-      // was full a moment ago it still is, and admitting here would exceed the limit.
-      const slow = cause === 'timeout' || cause === 'error' ? FLEET_HELD_FRESH_MS : undefined
+      // A timeout or error with the circuit closed is a slow moment, not a lost Redis: the
+      // rest of the fleet is still admitted by Redis, so a concurrency slot is not guessed at.
+      const slow = cause === 'timeout' || cause === 'error'
       return decideLocally(plan.local, plan.rules, priorityOf(request), cost, Date.now(), slow)
     }
     if (failure === 'open') return { admitted: true, release: releaseNothing }
@@ -407,9 +403,19 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     }
     const keys = heartbeat ? [...plan.scriptKeys, plan.processesKey] : plan.scriptKeys
     const reply = runScript(client, plan.script, keys, args)
-    const tracked = budget.track(function budgetExpired() {
+    const tracked = budget.track(function budgetExpired(lateMs) {
       releaseLateAdmissions(reply, plan, batch)
-      failBatch(plan, batch, ticket, heartbeat, 'timeout', new BudgetExceededError(budgetMs))
+      // A verdict more than a budget late means this process stalled (CPU starved), not
+      // Redis: the request still falls back, but the breaker does not blame Redis.
+      const stalled = lateMs > budgetMs && !ticket.probe
+      failBatch(
+        plan,
+        batch,
+        stalled ? undefined : ticket,
+        heartbeat,
+        'timeout',
+        new BudgetExceededError(budgetMs),
+      )
     })
     reply.then(
       (raw) => {
@@ -445,7 +451,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
   function failBatch(
     plan: KeyPlan,
     batch: Queued[],
-    ticket: BreakerTicket,
+    ticket: BreakerTicket | undefined,
     heartbeat: boolean,
     cause: 'timeout' | 'error',
     error: unknown,
@@ -453,7 +459,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     // The process was not counted this time; try again with the next request.
     if (heartbeat) plan.heartbeatAt = 0
     lastFailure = { cause, error: String(error) }
-    breaker.failed(ticket)
+    if (ticket !== undefined) breaker.failed(ticket)
     for (const queued of batch) {
       queued.resolve(decideWithoutRedis(plan, queued.request, queued.cost, cause))
     }

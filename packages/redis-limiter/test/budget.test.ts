@@ -51,11 +51,16 @@ describe('latency budget (issue 14: measured from when the command is sent)', ()
     await expect(outcome).resolves.toBe('reply')
   })
 
-  it('R14 settles with the call and arms no timer once nothing waits', async () => {
+  it('R14 settles with the call; its timer ends within one budget once nothing waits', async () => {
     const budget = createBudget(25)
     await expect(budget.run(Promise.resolve('answer'))).resolves.toBe('answer')
     await expect(budget.run(Promise.reject(new Error('refused')))).rejects.toThrow('refused')
     expect(budget.pending).toBe(0)
+    // Kept, not cleared per call: one call at a time must not arm a timer per decision.
+    expect(vi.getTimerCount()).toBe(1)
+    await budget.run(Promise.resolve('again'))
+    expect(vi.getTimerCount()).toBe(1)
+    await vi.advanceTimersByTimeAsync(30)
     expect(vi.getTimerCount()).toBe(0)
   })
 
