@@ -89,6 +89,7 @@ export class StreamingStack extends Stack {
     new GateproofDashboard(this, 'Gateproof', {
       namespace: 'orders',
       service: 'orders-export',
+      streaming: true,
       functions: [this.fn],
       restApi: this.api,
     })

@@ -22,6 +22,7 @@ describe('examples/streaming/template.yaml under gateproof doctor (issue 17)', (
       ...toCloudFormationDashboard({
         namespace: 'orders',
         service: 'orders-export',
+        streaming: true,
         api: {
           type: 'rest',
           name: { 'Fn::Sub': `\${AWS::StackName}-orders-export` },

@@ -40,6 +40,8 @@ export interface GateproofDashboardProps {
   readonly period?: number
   /** Also graph `AuthorizerOutcome` by outcome. */
   readonly authorizer?: boolean
+  /** Also graph `StreamError` by reason. */
+  readonly streaming?: boolean
 }
 
 /**
@@ -77,6 +79,7 @@ export class GateproofDashboard extends Construct {
       idPrefix: 'Gateproof',
       ...(props.period === undefined ? {} : { period: props.period }),
       ...(props.authorizer === undefined ? {} : { authorizer: props.authorizer }),
+      ...(props.streaming === undefined ? {} : { streaming: props.streaming }),
       alarms:
         props.alarms === false
           ? false

@@ -50,6 +50,8 @@ export interface DashboardOptions {
   period?: number
   /** Also graph `@gateproof/authorizer`'s `AuthorizerOutcome` by outcome. Default false. */
   authorizer?: boolean
+  /** Also graph `StreamError` (streams that ended early or were replaced) by reason. Default false. */
+  streaming?: boolean
   alarms?: DashboardAlarmOptions | false
 }
 
@@ -67,6 +69,7 @@ const KNOWN = new Set([
   'idPrefix',
   'period',
   'authorizer',
+  'streaming',
   'alarms',
 ])
 const KNOWN_ALARMS = new Set([
@@ -322,12 +325,20 @@ export function dashboardBody(
       metrics: query('ProxyShapeViolation', 'Violation', ''),
     },
   )
-  if (options.authorizer) {
-    row({
-      title: 'gateproof: AuthorizerOutcome by outcome',
-      metrics: query('AuthorizerOutcome', 'outcome', ''),
-    })
-  }
+  const extras = [
+    ...(options.authorizer
+      ? [
+          {
+            title: 'gateproof: AuthorizerOutcome by outcome',
+            metrics: query('AuthorizerOutcome', 'outcome', ''),
+          },
+        ]
+      : []),
+    ...(options.streaming
+      ? [{ title: 'gateproof: StreamError by Reason', metrics: query('StreamError', 'Reason', '') }]
+      : []),
+  ]
+  if (extras.length > 0) row(...extras)
   if (alarmArns.length > 0) {
     widgets.push({
       type: 'alarm',

@@ -124,6 +124,16 @@ describe('toCloudFormationDashboard (issue 17: dashboard and alarms)', () => {
     ])
   })
 
+  it('graphs AuthorizerOutcome by outcome and StreamError by Reason when asked, side by side', () => {
+    const text = JSON.stringify(
+      bodyOf(toCloudFormationDashboard({ ...OPTIONS, authorizer: true, streaming: true })),
+    )
+    expect(text).toContain('SELECT SUM(AuthorizerOutcome) FROM')
+    expect(text).toContain('GROUP BY outcome')
+    expect(text).toContain('SELECT SUM(StreamError) FROM')
+    expect(JSON.stringify(bodyOf(toCloudFormationDashboard(OPTIONS)))).not.toContain('StreamError')
+  })
+
   it('rejects unknown options and namespaces that would break a query', () => {
     expect(() => toCloudFormationDashboard({ ...OPTIONS, namespce: 'x' } as never)).toThrow(
       /unknown option "namespce"/,
