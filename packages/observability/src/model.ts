@@ -30,8 +30,8 @@ export interface DeploymentModel {
 
 export interface FunctionModel {
   id: string
-  /** Seconds; Lambda's default is 3. */
-  timeout: number
+  /** Seconds; Lambda's default is 3. Undefined when written as an intrinsic doctor cannot resolve. */
+  timeout: number | undefined
   reservedConcurrency: number | undefined
   environment: Record<string, unknown>
   /** The log group set in `LoggingConfig.LogGroup`, as written. */
@@ -334,6 +334,7 @@ export function buildModel(template: Template): DeploymentModel {
       case 'AWS::CloudWatch::Alarm':
         model.alarms.push(alarmModel(id, p, template))
         break
+      case 'Custom::LogRetention': // CDK's `logRetention` prop
       case 'AWS::Logs::LogGroup':
         model.logGroups.push({
           resource: id,
@@ -366,7 +367,7 @@ function withGlobals(
 function functionModel(id: string, p: Record<string, unknown>, template: Template): FunctionModel {
   return {
     id,
-    timeout: numberOf(p.Timeout, template) ?? 3,
+    timeout: p.Timeout === undefined ? 3 : numberOf(p.Timeout, template),
     reservedConcurrency: numberOf(p.ReservedConcurrentExecutions, template),
     environment: recordOf(recordOf(p.Environment).Variables),
     loggingGroup: recordOf(p.LoggingConfig).LogGroup,

@@ -222,7 +222,7 @@ const integrationTimeoutAboveFunction: Rule = {
           integration.functionId === undefined
             ? undefined
             : model.functions.get(integration.functionId)
-        if (fn === undefined || integration.timeoutMs === undefined) return []
+        if (fn?.timeout === undefined || integration.timeoutMs === undefined) return []
         if (integration.timeoutMs <= REST_DEFAULT_TIMEOUT_MS) return []
         if (fn.timeout * 1000 >= integration.timeoutMs) return []
         return [

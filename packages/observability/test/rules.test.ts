@@ -168,6 +168,10 @@ describe('integration timeouts (IT1, IT2, §2.2, ST5)', () => {
     ])
     template.parameters.FunctionTimeout = { Type: 'Number', Default: 61 }
     expect(findingsOf(template, 'integration-timeout-above-function')).toEqual([])
+    // A timeout doctor cannot resolve is not guessed at.
+    props(template, 'Orders').Timeout = { 'Fn::If': ['Long', 900, 10] }
+    template.parameters.FunctionTimeout = { Type: 'Number', Default: 1 }
+    expect(findingsOf(template, 'integration-timeout-above-function')).toEqual([])
   })
 
   it('integration-timeout-edge: a raise on an edge-optimized API (the default endpoint type) is an error', () => {
@@ -403,6 +407,20 @@ describe('log-retention (functions behind a front door)', () => {
       { resource: 'Orders', severity: 'warning' },
     ])
     props(template, 'OrdersLogs').LogGroupName = { 'Fn::Sub': `/aws/lambda/\${Orders}` }
+    expect(findingsOf(template, 'log-retention')).toEqual([])
+  })
+
+  it("accepts CDK's logRetention custom resource for /aws/lambda/<function>", () => {
+    const template = cleanTemplate()
+    delete props(template, 'Orders').LoggingConfig
+    template.resources.OrdersLogRetention = {
+      Type: 'Custom::LogRetention',
+      Properties: {
+        ServiceToken: 'arn',
+        LogGroupName: { 'Fn::Join': ['', ['/aws/lambda/', { Ref: 'Orders' }]] },
+        RetentionInDays: 30,
+      },
+    }
     expect(findingsOf(template, 'log-retention')).toEqual([])
   })
 
