@@ -6,7 +6,7 @@ import {
   INTEGRATIONS,
   type Integration,
 } from '@gateproof/core'
-import type { AnyHandler } from '@gateproof/testing'
+import { type AnyHandler, HANDLER_STREAMING } from '@gateproof/testing'
 import {
   type CommandHelp,
   helpText,
@@ -21,6 +21,7 @@ import { loadHandler } from './load-handler.js'
 import { type ProbeRoute, probesFor } from './probes.js'
 import { formatJson, formatText } from './report.js'
 import { parseRoute } from './serve.js'
+import { invokeStreamingOnce, judgeStreamed } from './stream-verdict.js'
 import { templateHandlers } from './template-handlers.js'
 import { loadTemplate } from './template-source.js'
 import { type CheckResult, judge, type Severity } from './verdict.js'
@@ -326,7 +327,24 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
     for (const subject of found.subjects) {
       const gatewayTimeoutMs = DEFAULT_INTEGRATION_TIMEOUT_MS[subject.integration]
       const waitMs = settings.timeoutMs ?? gatewayTimeoutMs ?? settings.functionTimeoutMs
+      // A streaming handler (awslambda.streamifyResponse) is invoked with a response stream.
+      const streaming = (subject.handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING]
       for (const send of subject.sends) {
+        if (streaming === 'response') {
+          // STREAM mode's integration timeout reaches the function's own (ST5).
+          const streamWaitMs = settings.timeoutMs ?? settings.functionTimeoutMs
+          const streamed = await invokeStreamingOnce(subject.handler, send.event, {
+            waitMs: streamWaitMs,
+            functionTimeoutMs: settings.functionTimeoutMs,
+          })
+          results.push(
+            judgeStreamed(subject.integration, send, streamed, {
+              waitMs: streamWaitMs,
+              albMultiValueHeaders: settings.albMultiValueHeaders,
+            }),
+          )
+          continue
+        }
         const outcome = await invokeOnce(subject.handler, send.event, {
           waitMs,
           functionTimeoutMs: settings.functionTimeoutMs,

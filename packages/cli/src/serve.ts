@@ -2,6 +2,7 @@ import type { AuthorizerType, Integration } from '@gateproof/core'
 import {
   type AnyHandler,
   type Exchange,
+  HANDLER_STREAMING,
   type LocalGatewayOptions,
   startLocalGateway,
 } from '@gateproof/testing'
@@ -292,6 +293,8 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
       `gateproof: ${FRONT_DOOR[integration]} front door for ${served.what} on ${gateway.url}\n`,
     )
     for (const line of served.describe) io.stdout.write(`  ${line}\n`)
+    const note = streamingNote(served.handler, integration)
+    if (note) io.stdout.write(`  ${note}\n`)
     const reason = await stopRequested(io)
     await gateway.close()
     io.stdout.write(`gateproof: stopped (${reason})\n`)
@@ -299,6 +302,14 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
   } finally {
     served.dispose()
   }
+}
+
+/** Says how a streaming handler is served: chunk by chunk (REST STREAM, Function URL RESPONSE_STREAM) or whole. */
+function streamingNote(handler: AnyHandler, integration: Integration): string | undefined {
+  if ((handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING] !== 'response') return
+  return integration === 'rest' || integration === 'function-url'
+    ? 'streaming handler: status and headers when the prelude is written, then each write as a chunk (ST2, ST3)'
+    : `streaming handler: ${FRONT_DOOR[integration]} does not stream, the response arrives whole (${integration === 'alb' ? 'ST32' : 'ST31'})`
 }
 
 interface Served {
