@@ -146,7 +146,8 @@ export const CHECK_HELP: CommandHelp = {
     'Exit code 1 on any finding (with --fail-on error, on errors only): an error is a response',
     'the front door replaces with its own (REST 502, HTTP API 500…); a warning is a rule broken',
     'that the front door delivers anyway (a header carrying CR/LF/NUL). The handler’s own output',
-    'goes to stderr. An --event file arrives now: its time fields are updated.',
+    'goes to stderr. An --event file arrives now: its time fields are updated. A streaming handler',
+    '(awslambda.streamifyResponse) is invoked with a response stream and its prelude checked (§11).',
   ].join('\n'),
   options: CHECK_OPTIONS,
   examples: [
