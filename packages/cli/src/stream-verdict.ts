@@ -48,8 +48,10 @@ export function invokeStreamingOnce(
   )
 }
 
+// The thrown value is anything a handler threw (a revoked Proxy too): read only through core's rule.
 const timedOut = (streamed: StreamedResponse) =>
-  streamed.error instanceof Error && /did not finish within/.test(streamed.error.message)
+  streamed.ended === 'truncated' &&
+  describeThrown(streamed.error).message.startsWith('invokeStreaming: the handler did not finish')
 
 /**
  * A streaming handler behind a front door that does not stream (ST31, ST32): the response

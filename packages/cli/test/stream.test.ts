@@ -113,6 +113,31 @@ describe('gateproof check on a streaming handler (issue 15, §11)', () => {
     expect(result?.explanation).toContain('the connection closes mid-body (ST9)')
   })
 
+  it('a handler that writes nothing within --timeout-ms is the gateway’s 504 timeout (ST5)', async () => {
+    const { ordinary } = await checkJson([
+      `${fixtures}#hangs`,
+      '--integration',
+      'rest',
+      '--timeout-ms',
+      '100',
+    ])
+    expect(ordinary('rest')?.client).toMatchObject({ status: 504, gatewayError: true })
+    expect(ordinary('rest')?.outcome).toBe('function-timeout')
+    expect(ordinary('rest')?.findings).toContainEqual(
+      expect.objectContaining({ severity: 'error', rule: 'timeout', row: 'ST5' }),
+    )
+  })
+
+  it('a stream not ended when the handler resolves is cut short (ST22, ST21)', async () => {
+    const { ordinary } = await checkJson([`${fixtures}#neverEnds`, '--integration', 'function-url'])
+    const result = ordinary('function-url')
+    expect(result?.client).toMatchObject({ status: 200, body: 'partial' })
+    expect(result?.findings).toContainEqual(
+      expect.objectContaining({ rule: 'stream-truncated', row: 'ST21' }),
+    )
+    expect(result?.findings[0]?.message).toContain('Response stream is not finished.')
+  })
+
   it('behind HTTP API and ALB the response arrives whole: a not-streamed warning (ST31, ST32)', async () => {
     const { ordinary } = await checkJson([
       `${fixtures}#ok`,
