@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Integration } from '@gateproof/core'
-import type { AnyHandler } from '@gateproof/testing'
+import { type AnyHandler, HANDLER_STREAMING } from '@gateproof/testing'
 import { UsageError } from './command.js'
 import { FRONT_DOOR } from './integrations.js'
 import { loadHandler } from './load-handler.js'
@@ -109,11 +109,37 @@ export async function templateHandlers(
     throw error
   }
 
-  const handler: AnyHandler = (event, context) => {
+  const targetOf = (event: unknown): AnyHandler => {
     const keys = eventRouteKeys(event as Record<string, unknown>)
     const target = keys.map((key) => byRoute.get(key)).find((h) => h !== undefined)
     if (!target) throw new Error(`no function for ${keys[0]}`)
-    return target(event, context)
+    return target
   }
+  // Streaming functions (awslambda.streamifyResponse) take a response stream: the dispatcher
+  // carries the runtime's marker so that serve and check invoke it as one (§11).
+  const streaming = [...byRoute.values()].map(isStreaming)
+  if (streaming.includes(true) && streaming.includes(false)) {
+    dispose()
+    throw new UsageError(
+      `the ${FRONT_DOOR[integration]} routes mix streaming and buffered functions: serve or check them one at a time with <module>#<export>`,
+    )
+  }
+  const handler: AnyHandler = streaming.includes(true)
+    ? markStreaming((event: unknown, stream: unknown, context: unknown) =>
+        (targetOf(event) as unknown as (e: unknown, s: unknown, c: unknown) => unknown)(
+          event,
+          stream,
+          context,
+        ),
+      )
+    : (event, context) => targetOf(event)(event, context)
   return { integration, routes, handler, describe, dispose }
+}
+
+const isStreaming = (handler: AnyHandler): boolean =>
+  (handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING] === 'response'
+
+function markStreaming(handler: (event: unknown, stream: unknown, context: unknown) => unknown) {
+  Object.defineProperty(handler, HANDLER_STREAMING, { value: 'response' })
+  return handler as unknown as AnyHandler
 }

@@ -8,6 +8,9 @@ const fixtures = fileURLToPath(new URL('./fixtures/streaming-handlers.mjs', impo
 const example = fileURLToPath(
   new URL('../../../examples/streaming/src/handler.ts', import.meta.url),
 )
+const exampleTemplate = fileURLToPath(
+  new URL('../../../examples/streaming/template.yaml', import.meta.url),
+)
 
 type StreamResult = CheckResult & {
   stream: { ended: string; writes: number; bodyBytes: number; prelude?: Record<string, unknown> }
@@ -16,6 +19,7 @@ type StreamResult = CheckResult & {
 async function checkJson(args: string[]) {
   const io = memoryIo()
   const code = await main(['check', ...args, '--json'], io)
+  if (code === 2) throw new Error(io.err())
   const report = JSON.parse(io.out()) as { ok: boolean; results: StreamResult[] }
   const ordinary = (integration: string) =>
     report.results.find((r) => r.integration === integration && r.probe === 'ordinary request')
@@ -136,6 +140,17 @@ describe('gateproof check on a streaming handler (issue 15, §11)', () => {
       expect.objectContaining({ rule: 'stream-truncated', row: 'ST21' }),
     )
     expect(result?.findings[0]?.message).toContain('Response stream is not finished.')
+  })
+
+  it('--template: the streaming example’s routes are checked as streamed (ST3, ST12)', async () => {
+    // The template's CodeUri is the build output; the source serves every route instead.
+    const { code, report } = await checkJson([`${example}#handler`, '--template', exampleTemplate])
+    expect(report.results.length).toBeGreaterThan(0)
+    for (const result of report.results) {
+      expect(result.stream.ended).toBe('complete')
+      expect(result.client.headers['content-type']).toBe('application/x-ndjson')
+    }
+    expect(code).toBe(0)
   })
 
   it('behind HTTP API and ALB the response arrives whole: a not-streamed warning (ST31, ST32)', async () => {
