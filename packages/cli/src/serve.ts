@@ -61,6 +61,25 @@ export function parseRoute(route: string): string {
   return `${method} ${match[2]}`
 }
 
+type WholeNumberSetting =
+  | 'port'
+  | 'integrationTimeoutMs'
+  | 'functionTimeoutMs'
+  | 'reservedConcurrency'
+
+/** A `--<flag> <n>` that sets one whole-number option of the local gateway, so each such flag is one line. */
+function gatewayWholeNumber(name: string, key: WholeNumberSetting, help: string): ServeOption {
+  return {
+    name,
+    type: 'string',
+    value: '<n>',
+    help,
+    apply: (value, s) => {
+      s.gateway[key] = wholeNumber(name, text(value))
+    },
+  }
+}
+
 // Adding a flag to serve is adding one entry here.
 export const SERVE_OPTIONS: ServeOption[] = [
   {
@@ -89,15 +108,7 @@ export const SERVE_OPTIONS: ServeOption[] = [
       s.integration = parseIntegration(text(value))
     },
   },
-  {
-    name: 'port',
-    type: 'string',
-    value: '<n>',
-    help: 'port to listen on (default 3000; 0 picks a free one)',
-    apply: (value, s) => {
-      s.gateway.port = wholeNumber('port', text(value))
-    },
-  },
+  gatewayWholeNumber('port', 'port', 'port to listen on (default 3000; 0 picks a free one)'),
   {
     name: 'host',
     type: 'string',
@@ -107,33 +118,21 @@ export const SERVE_OPTIONS: ServeOption[] = [
       s.gateway.host = text(value)
     },
   },
-  {
-    name: 'integration-timeout-ms',
-    type: 'string',
-    value: '<n>',
-    help: "the gateway's timeout (default REST 29000, HTTP API 30000, none for ALB/Function URL)",
-    apply: (value, s) => {
-      s.gateway.integrationTimeoutMs = wholeNumber('integration-timeout-ms', text(value))
-    },
-  },
-  {
-    name: 'function-timeout-ms',
-    type: 'string',
-    value: '<n>',
-    help: "the function's configured timeout (default 30000)",
-    apply: (value, s) => {
-      s.gateway.functionTimeoutMs = wholeNumber('function-timeout-ms', text(value))
-    },
-  },
-  {
-    name: 'reserved-concurrency',
-    type: 'string',
-    value: '<n>',
-    help: 'invocations beyond n at once are Lambda throttles',
-    apply: (value, s) => {
-      s.gateway.reservedConcurrency = wholeNumber('reserved-concurrency', text(value))
-    },
-  },
+  gatewayWholeNumber(
+    'integration-timeout-ms',
+    'integrationTimeoutMs',
+    "the gateway's timeout (default REST 29000, HTTP API 30000, none for ALB/Function URL)",
+  ),
+  gatewayWholeNumber(
+    'function-timeout-ms',
+    'functionTimeoutMs',
+    "the function's configured timeout (default 30000)",
+  ),
+  gatewayWholeNumber(
+    'reserved-concurrency',
+    'reservedConcurrency',
+    'invocations beyond n at once are Lambda throttles',
+  ),
   {
     name: 'binary-media-type',
     type: 'string',
