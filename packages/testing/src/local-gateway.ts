@@ -96,15 +96,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const body = await readBody(req)
     const unrouted = isUnrouted(options, req)
     if (unrouted) {
-      res.writeHead(unrouted.status, unrouted.headers)
-      res.end(unrouted.body)
-      options.onExchange?.({
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        outcome: 'unrouted',
-        response: unrouted,
-        durationMs: Date.now() - startedAt,
-      })
+      answerWithoutHandler(req, res, startedAt, 'unrouted', unrouted, unrouted.headers)
       return
     }
     let event = toEvent(options, req, body, startedAt)
@@ -112,17 +104,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       const authorization = await authorizer.authorize(event)
       if (!authorization.allowed) {
         const refused = authorization.view
-        res.writeHead(refused.status, {
+        answerWithoutHandler(req, res, startedAt, 'unauthorized', refused, {
           ...refused.headers,
           ...gatewayHeaders(options.integration, event),
-        })
-        res.end(refused.body)
-        options.onExchange?.({
-          method: req.method ?? 'GET',
-          path: req.url ?? '/',
-          outcome: 'unauthorized',
-          response: refused,
-          durationMs: Date.now() - startedAt,
         })
         return
       }
@@ -151,13 +135,37 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
     res.writeHead(response.status, headers)
     res.end(Buffer.from(response.body, wasDecoded(outcome, response) ? 'latin1' : 'utf8'))
+    report(req, startedAt, outcome.kind, response)
+  }
+
+  /** Tells `onExchange` what became of one request, timed from its arrival. */
+  function report(
+    req: IncomingMessage,
+    startedAt: number,
+    outcome: Exchange['outcome'],
+    response: ClientResponse,
+  ): void {
     options.onExchange?.({
       method: req.method ?? 'GET',
       path: req.url ?? '/',
-      outcome: outcome.kind,
+      outcome,
       response,
       durationMs: Date.now() - startedAt,
     })
+  }
+
+  /** The gateway answers on its own (no route matched, the authorizer refused): the handler never runs. */
+  function answerWithoutHandler(
+    req: IncomingMessage,
+    res: ServerResponse,
+    startedAt: number,
+    outcome: 'unrouted' | 'unauthorized',
+    response: ClientResponse,
+    headers: Record<string, string>,
+  ): void {
+    res.writeHead(response.status, headers)
+    res.end(response.body)
+    report(req, startedAt, outcome, response)
   }
 
   /** A streaming handler behind REST (`STREAM`) or a Function URL: chunk by chunk (§11). */
