@@ -1,5 +1,5 @@
 import type { Severity } from './findings.js'
-import type { DeploymentModel, GatewayResponseModel, StageModel } from './model.js'
+import type { DeploymentModel, GatewayResponseModel, HttpApiModel, RestApiModel } from './model.js'
 import { referencedId, referencedIds, stringsIn } from './values.js'
 
 export interface DoctorOptions {
@@ -39,6 +39,25 @@ const REST_DEFAULT_TIMEOUT_MS = 29_000
 const REST_RAISED_MAX_MS = 300_000
 const STREAM_MAX_MS = 900_000
 const HTTP_MAX_TIMEOUT_MS = 30_000
+
+/**
+ * The stages (or authorizers) of every REST API, then every HTTP API, each with its API's id and
+ * whether that API is an HTTP API: rules that hold for both front doors read one list and only
+ * word their finding by front door.
+ */
+function ofEveryApi<T>(
+  model: DeploymentModel,
+  pick: (api: RestApiModel | HttpApiModel) => readonly T[],
+): Array<{ api: string; item: T; http: boolean }> {
+  return [
+    ...model.restApis.flatMap((api) =>
+      pick(api).map((item) => ({ api: api.id, item, http: false })),
+    ),
+    ...model.httpApis.flatMap((api) =>
+      pick(api).map((item) => ({ api: api.id, item, http: true })),
+    ),
+  ]
+}
 
 const restDefaultResponses: Rule = {
   id: 'rest-default-responses',
@@ -163,17 +182,9 @@ const stageLogging: Rule = {
     'A stage with neither execution logs nor access logs: the gateway\'s own 5xx ("Malformed Lambda proxy response", throttles, authorizer errors) leave no trace.',
   facts: ['§2.1 malformed/REST', 'AZ32', 'ST11'],
   check: (model) => {
-    const stages: Array<{ api: string; stage: StageModel; http: boolean }> = [
-      ...model.restApis.flatMap((api) =>
-        api.stages.map((stage) => ({ api: api.id, stage, http: false })),
-      ),
-      ...model.httpApis.flatMap((api) =>
-        api.stages.map((stage) => ({ api: api.id, stage, http: true })),
-      ),
-    ]
-    return stages
-      .filter(({ stage }) => !stage.executionLogging && !stage.accessLogging)
-      .map(({ api, stage, http }) => ({
+    return ofEveryApi(model, (api) => api.stages)
+      .filter(({ item: stage }) => !stage.executionLogging && !stage.accessLogging)
+      .map(({ api, item: stage, http }) => ({
         resource: stage.resource,
         message: `Stage ${stage.name} of ${http ? 'HTTP API' : 'REST API'} ${api} has no ${http ? 'access logging' : 'execution logging and no access logging'}: when the gateway answers 5xx itself, nothing records why.${stage.note === undefined ? '' : ` ${stage.note}.`}`,
         fix:
@@ -189,10 +200,7 @@ const accessLogFormat: Rule = {
     'An access log format without $context.integrationErrorMessage and $context.error.responseType: the cheapest record of what the gateway saw is left out.',
   facts: ['§3.3 $context.error.responseType', 'AZ32', 'ST11'],
   check: (model) =>
-    [
-      ...model.restApis.flatMap((api) => api.stages.map((stage) => ({ stage, http: false }))),
-      ...model.httpApis.flatMap((api) => api.stages.map((stage) => ({ stage, http: true }))),
-    ].flatMap(({ stage }) => {
+    ofEveryApi(model, (api) => api.stages).flatMap(({ item: stage }) => {
       if (!stage.accessLogging) return []
       const format = stage.accessLogFormat ?? ''
       const missing = ['$context.integrationErrorMessage', '$context.error.responseType'].filter(
@@ -350,16 +358,9 @@ const authorizerCache: Rule = {
     'A Lambda authorizer with caching on: its cached result answers every route for the same identity, so an Allow for one methodArn becomes 403 elsewhere within the TTL (REST caches by default, 300 s).',
   facts: ['AZ23', 'AZ24', 'AZ25', 'AZ35'],
   check: (model) =>
-    [
-      ...model.restApis.flatMap((api) =>
-        api.authorizers.map((a) => ({ api: api.id, a, http: false })),
-      ),
-      ...model.httpApis.flatMap((api) =>
-        api.authorizers.map((a) => ({ api: api.id, a, http: true })),
-      ),
-    ]
-      .filter(({ a }) => a.lambda && a.ttlSeconds > 0)
-      .map(({ api, a, http }) => ({
+    ofEveryApi(model, (api) => api.authorizers)
+      .filter(({ item: a }) => a.lambda && a.ttlSeconds > 0)
+      .map(({ api, item: a, http }) => ({
         resource: a.resource,
         message: `Authorizer ${a.resource} of ${api} caches results for ${a.ttlSeconds} s${a.ttlDefaulted ? ", API Gateway's default when no TTL is set" : ''}: a cached policy whose Resource is the first request's ${http ? 'routeArn' : 'methodArn'} turns every other route into a 403 for that identity until it expires.`,
         fix: `Build policies with @gateproof/authorizer's allow(principalId, { methodArn, cacheTtlSeconds: ${a.ttlSeconds} }), which widens Resource to the stage, or set the TTL to 0.`,
