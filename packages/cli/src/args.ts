@@ -14,6 +14,32 @@ export interface OptionSpec {
   help: string
 }
 
+/** What a flag's parser hands its `apply`: a string, a boolean switch, or the values of a repeatable flag. */
+export type FlagValue = string | boolean | string[]
+
+/** A flag that sets something in a command's settings: its parsing, `--help` line and effect in one entry. */
+export interface SettingOption<Settings> extends OptionSpec {
+  apply(value: FlagValue, settings: Settings): void
+}
+
+/**
+ * `--template <file>`: serve and check load it the same way (template-source.ts), so the flag is one
+ * definition; only the help line says what each command does with it.
+ */
+export function templateOption<Settings extends { template?: string }>(
+  help: string,
+): SettingOption<Settings> {
+  return {
+    name: 'template',
+    type: 'string',
+    value: '<file>',
+    help,
+    apply: (value, settings) => {
+      settings.template = String(value)
+    },
+  }
+}
+
 export interface CommandHelp {
   name: string
   /** e.g. `<module>#<export> [options]` */

@@ -9,9 +9,11 @@ import {
 import { type AnyHandler, HANDLER_STREAMING } from '@gateproof/testing'
 import {
   type CommandHelp,
+  type FlagValue,
   helpText,
-  type OptionSpec,
   parseCommandArgs,
+  type SettingOption,
+  templateOption,
   wholeNumber,
 } from './args.js'
 import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js'
@@ -40,11 +42,7 @@ export interface CheckSettings {
   albMultiValueHeaders: boolean
 }
 
-type FlagValue = string | boolean | string[]
-
-export interface CheckOption extends OptionSpec {
-  apply(value: FlagValue, settings: CheckSettings): void
-}
+export type CheckOption = SettingOption<CheckSettings>
 
 const list = (value: FlagValue) => value as string[]
 
@@ -79,15 +77,9 @@ export const CHECK_OPTIONS: CheckOption[] = [
       }
     },
   },
-  {
-    name: 'template',
-    type: 'string',
-    value: '<file>',
-    help: 'check the routes and functions of a SAM/CloudFormation template, cdk.out, or CDK app',
-    apply: (value, s) => {
-      s.template = String(value)
-    },
-  },
+  templateOption<CheckSettings>(
+    'check the routes and functions of a SAM/CloudFormation template, cdk.out, or CDK app',
+  ),
   {
     name: 'json',
     type: 'boolean',

@@ -8,9 +8,11 @@ import {
 } from '@gateproof/testing'
 import {
   type CommandHelp,
+  type FlagValue,
   helpText,
-  type OptionSpec,
   parseCommandArgs,
+  type SettingOption,
+  templateOption,
   wholeNumber,
 } from './args.js'
 import { type Command, type CommandIo, EXIT_OK, UsageError } from './command.js'
@@ -38,12 +40,8 @@ const authorizerSettings = (s: ServeSettings) => {
   return s.authorizer
 }
 
-type FlagValue = string | boolean | string[]
-
 /** A flag of `serve`: its parsing, its `--help` line and what it sets, in one table entry. */
-export interface ServeOption extends OptionSpec {
-  apply(value: FlagValue, settings: ServeSettings): void
-}
+export type ServeOption = SettingOption<ServeSettings>
 
 const text = (value: FlagValue): string => String(value)
 
@@ -90,15 +88,9 @@ export const SERVE_OPTIONS: ServeOption[] = [
     help: "a route of the API, e.g. 'GET /orders/{id}' or 'ANY /files/{path+}': fills pathParameters",
     apply: (value, s) => s.routes.push(...(value as string[]).map(parseRoute)),
   },
-  {
-    name: 'template',
-    type: 'string',
-    value: '<file>',
-    help: 'serve the routes and functions of a SAM/CloudFormation template, cdk.out, or CDK app (cdk.json)',
-    apply: (value, s) => {
-      s.template = text(value)
-    },
-  },
+  templateOption<ServeSettings>(
+    'serve the routes and functions of a SAM/CloudFormation template, cdk.out, or CDK app (cdk.json)',
+  ),
   {
     name: 'integration',
     type: 'string',
