@@ -22,6 +22,7 @@ import createError from 'http-errors'
 import { errorMapper } from '../packages/error-mapper/dist/index.js'
 import { lambdaContext, restEvent } from '../packages/testing/dist/index.js'
 import { compare, quietly, record, round1, runSummary, sizesFromEnv, table } from './harness.mjs'
+import { handWrittenPowertools } from './lib/variants.mjs'
 
 const sizes = sizesFromEnv({ warmup: 10_000, rounds: 10, iterations: 10_000 })
 
@@ -39,23 +40,6 @@ const errors = {
 const metrics = new Metrics({ namespace: 'bench', serviceName: 'orders' })
 const logger = new Logger({ serviceName: 'orders' })
 
-const handWritten = () => ({
-  onError: (request) => {
-    if (request.response !== undefined) return
-    const error = request.error
-    const statusCode = error?.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
-    logger.error('Request failed', { error })
-    metrics.addDimension('StatusCode', String(statusCode))
-    metrics.addMetric('Error', 'Count', 1)
-    metrics.publishStoredMetrics()
-    request.response = {
-      statusCode,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ message: statusCode < 500 ? error.message : 'Internal Server Error' }),
-    }
-  },
-})
-
 function handlers(thrown) {
   const handler = () => {
     throw thrown
@@ -65,7 +49,7 @@ function handlers(thrown) {
       request.response = { statusCode: 500, body: '' }
     }),
     httpErrorHandler: middy(handler).use(httpErrorHandler({ logger: false })),
-    handWrittenPowertools: middy(handler).use(handWritten()),
+    handWrittenPowertools: middy(handler).use(handWrittenPowertools({ metrics, logger })),
     errorMapperSilent: middy(handler).use(errorMapper()),
     errorMapper: middy(handler).use(errorMapper({ metrics, logger })),
   }

@@ -7,12 +7,11 @@
 //
 //   node bench/redis-limiter.mjs            (ROUNDS, DECISIONS, CONCURRENCY=1,16,64 to change)
 import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
+import { freePort } from './fleet/redis.mjs'
 import { machine, median, record, table } from './harness.mjs'
 
 const { redisLimiter } = await import('../packages/redis-limiter/dist/index.js')
@@ -23,14 +22,6 @@ const DECISIONS = Number(process.env.DECISIONS ?? 20_000)
 const CONCURRENCY = (process.env.CONCURRENCY ?? '1,16,64').split(',').map(Number)
 const AUTOPIPELINING = process.env.AUTOPIPELINING === '1'
 const RECORD = process.env.RECORD !== '0'
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address()
-  server.close()
-  return port
-}
 
 const port = await freePort()
 const redisServer = spawn(

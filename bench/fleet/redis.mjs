@@ -5,7 +5,8 @@ import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 
-async function freePort() {
+/** A loopback port nothing listens on right now (shared with bench/redis-limiter.mjs). */
+export async function freePort() {
   const server = createServer().listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address()

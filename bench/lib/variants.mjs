@@ -37,8 +37,11 @@ const powertools = async () => {
   return powertools.instances
 }
 
-/** What people write by hand with Powertools: log, one metric, a JSON 500 (error-mapper bench). */
-const handWrittenPowertools = ({ metrics, logger }) => ({
+/**
+ * What people write by hand with Powertools: log, one metric, a JSON 500. Shared with
+ * bench/error-mapper.mjs so both benches measure the same hand-written baseline.
+ */
+export const handWrittenPowertools = ({ metrics, logger }) => ({
   onError: (request) => {
     if (request.response !== undefined) return
     const error = request.error
