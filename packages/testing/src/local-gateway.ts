@@ -189,16 +189,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       inFlight -= 1
     }
     const failedEarly = result === 'failed-before-prelude'
-    options.onExchange?.({
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      outcome:
-        result === 'complete' || result === 'truncated'
-          ? 'returned'
-          : failedEarly
-            ? 'threw'
-            : 'function-timeout',
-      response: {
+    report(
+      req,
+      startedAt,
+      result === 'complete' || result === 'truncated'
+        ? 'returned'
+        : failedEarly
+          ? 'threw'
+          : 'function-timeout',
+      {
         status: res.statusCode,
         headers: {},
         body: '',
@@ -211,8 +210,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
             : ['ST9', 'ST21'],
         confirmed: result === 'complete',
       },
-      durationMs: Date.now() - startedAt,
-    })
+    )
   }
 
   // A streaming handler behind HTTP API or ALB: they do not stream, the response arrives whole (ST31, ST32).
