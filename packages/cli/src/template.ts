@@ -191,8 +191,18 @@ function splitHandler(handler: string): { file: string; exportName: string } {
     : { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) }
 }
 
-function findCode(candidates: string[]): string | undefined {
-  return candidates.find((file) => existsSync(file))
+/** `dir/file.mjs`, `dir/file.js`, …: where a build may have put the handler's module. */
+function sourceFiles(codeDir: string, file: string): string[] {
+  return CODE_EXTENSIONS.map((extension) => join(codeDir, `${file}${extension}`))
+}
+
+/**
+ * The function's code is the first candidate that exists; all candidates are kept as `searched`
+ * so that a function whose code is missing can say where it was looked for.
+ */
+function located(id: string, exportName: string, candidates: string[]): TemplateFunction {
+  const found = candidates.find((file) => existsSync(file))
+  return { id, ...(found ? { target: `${found}#${exportName}` } : {}), searched: candidates }
 }
 
 function samFunction(
@@ -215,9 +225,8 @@ function samFunction(
     : []
   const named = entryPoints.filter((entry) => basename(entry, extname(entry)) === basename(file))
   for (const entry of [...named, ...entryPoints]) candidates.push(resolve(codeDir, entry))
-  for (const extension of CODE_EXTENSIONS) candidates.push(join(codeDir, `${file}${extension}`))
-  const found = findCode(candidates)
-  return { id, ...(found ? { target: `${found}#${exportName}` } : {}), searched: candidates }
+  candidates.push(...sourceFiles(codeDir, file))
+  return located(id, exportName, candidates)
 }
 
 function lambdaFunction(
@@ -235,7 +244,5 @@ function lambdaFunction(
   const assetPath = isObject(metadata) ? str(metadata['aws:asset:path']) : undefined
   const { file, exportName } = splitHandler(handler)
   const codeDir = resolve(baseDir, assetPath ?? '.')
-  const candidates = CODE_EXTENSIONS.map((extension) => join(codeDir, `${file}${extension}`))
-  const found = findCode(candidates)
-  return { id, ...(found ? { target: `${found}#${exportName}` } : {}), searched: candidates }
+  return located(id, exportName, sourceFiles(codeDir, file))
 }
