@@ -269,12 +269,9 @@ class StreamTap {
       )
       return this.#replace({ kind: 'error', error }, 'body-error', error)
     }
-    this.#source = source
-    let first: Uint8Array
-    try {
-      first = await this.#nextBytes(source, true)
-    } catch (failure) {
-      source.stop()
+    const read = await this.#firstChunk(source)
+    if ('failure' in read) {
+      const { failure } = read
       if (failure instanceof Stop) {
         if (failure.reason === 'client-closed') return this.#outcome('truncated', failure.reason)
         const kind = failure.reason === 'deadline' ? 'deadline' : 'idle-timeout'
@@ -284,7 +281,7 @@ class StreamTap {
     }
     this.#preludeSet = true
     this.#sink = this.#options.writePrelude(this.#sink, check.prelude)
-    return this.#pump(source, first, check.prelude.statusCode)
+    return this.#pump(source, read.first, check.prelude.statusCode)
   }
 
   /** No prelude, nothing to render: the body as it comes, failures reported to the caller. */
@@ -295,17 +292,14 @@ class StreamTap {
       const error = new TypeError('handler response not a Readable or ReadableStream')
       return this.#outcome('truncated', 'body-error', undefined, error)
     }
-    this.#source = source
-    let first: Uint8Array
-    try {
-      first = await this.#nextBytes(source, true)
-    } catch (failure) {
-      source.stop()
+    const read = await this.#firstChunk(source)
+    if ('failure' in read) {
       await this.#endQuietly()
+      const { failure } = read
       if (failure instanceof Stop) return this.#outcome('truncated', failure.reason)
       return this.#outcome('truncated', 'body-error', undefined, failure)
     }
-    return this.#pump(source, first, undefined)
+    return this.#pump(source, read.first, undefined)
   }
 
   /** After an unexpected throw: a rendered 500 if nothing has left yet, else a clean end. */
@@ -368,6 +362,21 @@ class StreamTap {
       if (why !== 'client-closed') await this.#endQuietly()
       const error = failure instanceof Stop ? undefined : failure
       return this.#outcome('truncated', why, statusCode, error)
+    }
+  }
+
+  /**
+   * Takes the body's source as this stream's own (so a later stop reaches it) and reads its first
+   * chunk; a failed read stops the source at once, and what failed is the caller's to report:
+   * before a prelude and after one they answer differently.
+   */
+  async #firstChunk(source: BodySource): Promise<{ first: Uint8Array } | { failure: unknown }> {
+    this.#source = source
+    try {
+      return { first: await this.#nextBytes(source, true) }
+    } catch (failure) {
+      source.stop()
+      return { failure }
     }
   }
 
