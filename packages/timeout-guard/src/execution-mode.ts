@@ -74,21 +74,14 @@ export function deadlineExecutionMode(
       requestOnErrors,
       requestPlugin,
     ) {
-      if (hooks.guardOf(request) === undefined) {
-        return runRequest(
-          request,
-          requestBefores,
-          requestHandler,
-          requestAfters,
-          requestOnErrors,
-          requestPlugin,
-        )
-      }
+      // Only a request the guard watches gets the deadline-checking wrappers; any other runs its
+      // middlewares exactly as Middy would.
+      const guarded = hooks.guardOf(request) !== undefined
       return runRequest(
         request,
-        beforeCache.of(requestBefores),
+        guarded ? beforeCache.of(requestBefores) : requestBefores,
         requestHandler,
-        afterCache.of(requestAfters),
+        guarded ? afterCache.of(requestAfters) : requestAfters,
         requestOnErrors,
         requestPlugin,
       )
