@@ -17,7 +17,7 @@ gateproof_toolchain() {
        [ "$("$cache/node_modules/.bin/pnpm" --version 2>/dev/null)" != "$pnpm_version" ]; then
       echo "toolchain: installing $node_pkg and pnpm@$pnpm_version into $cache" >&2
       mkdir -p "$cache" || return 1
-      npm install --prefix "$cache" --no-save --no-audit --no-fund --loglevel=error \
+      npm install --prefix "$cache" --no-save --no-audit --no-fund --no-update-notifier --loglevel=error \
         "$node_pkg" "pnpm@$pnpm_version" >&2 || return 1
     fi
     export PATH="$cache/node_modules/.bin:$PATH"

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { limiterKeys, redisLimiter } from '@gateproof/redis-limiter'
 import { Cluster } from 'ioredis'
