@@ -19,9 +19,12 @@ export async function startRedis() {
     throw new Error('redis-server is not on PATH (apt-get install redis-server)')
   }
   const port = await freePort()
+  const major = Number(/v=(\d+)/.exec(spawnSync('redis-server', ['--version']).stdout)?.[1] ?? 0)
+  // Redis 7 refuses DEBUG unless told; the redis-slow scenario needs DEBUG SLEEP (loopback only).
+  const debug = major >= 7 ? ['--enable-debug-command', 'local'] : []
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...debug],
     { stdio: 'ignore' },
   )
   const admin = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 })
@@ -40,8 +43,16 @@ export async function startRedis() {
     port,
     admin,
     version: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    /** The redis-paused scenario: the process stops answering, its connections stay open. */
+    pause() {
+      child.kill('SIGSTOP')
+    },
+    resume() {
+      child.kill('SIGCONT')
+    },
     stop() {
       admin.disconnect()
+      child.kill('SIGCONT')
       child.kill('SIGKILL')
     },
   }

@@ -1,9 +1,12 @@
 // Fleet simulation: what a fleet-wide Redis limit buys a REST API on Lambda under overload.
 //   node bench/fleet/run.mjs [--quick] [--from-source] [--modes plain,gateproof,gateproof-redis]
+//     [--scenarios cold-burst,redis-slow,redis-paused,retrying-clients] [--levels]
+// Default: the load levels for every mode, then every scenario. With --scenarios, only
+// those scenarios run (add --levels for the load levels too).
 // This process plays API Gateway (REST) and the load generator; each Lambda execution
 // environment is its own process (environment.mjs) running a real Middy handler. Writes
 // bench/results/fleet.json, fleet.md and fleet.svg. Loopback only; stops by itself.
-import { fork } from 'node:child_process'
+import { execSync, fork } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
@@ -16,7 +19,12 @@ import { renderMarkdown, renderSvg } from './report.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(`--${name}`)
-const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1]
+const option = (name) => {
+  const inline = args.find((a) => a.startsWith(`--${name}=`))
+  if (inline) return inline.slice(name.length + 3)
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 && args[at + 1] && !args[at + 1].startsWith('--') ? args[at + 1] : undefined
+}
 
 const model = {
   ...MODEL,
@@ -24,6 +32,14 @@ const model = {
   ...(option('limit') && { limit: Number(option('limit')) }),
 }
 const modes = (option('modes') ?? 'plain,gateproof,gateproof-redis').split(',')
+const SCENARIOS = ['cold-burst', 'redis-slow', 'redis-paused', 'retrying-clients']
+const scenarios = (option('scenarios') ?? SCENARIOS.join(',')).split(',').filter(Boolean)
+for (const name of scenarios) {
+  if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; one of ${SCENARIOS}`)
+}
+const runLevels = option('scenarios') === undefined || flag('levels')
+/** Scenarios offer this multiple of capacity: overload, where the limit has work to do. */
+const SCENARIO_LEVEL = 2
 const capacity = capacityPerSecond(model)
 const resultsDir = new URL('../results/', import.meta.url)
 
@@ -88,9 +104,24 @@ class Fleet {
     this.downstreamPending = 0
     this.record = () => {}
     this.recordDecision = () => {}
+    // Requests past admission (they called the downstream) and not yet answered by their
+    // environment: what the fleet-wide limit is meant to bound.
+    this.admittedNow = 0
+    this.admittedPeak = 0
+    this.retriesPending = 0
   }
 
-  async start() {
+  resetPeak() {
+    this.admittedPeak = this.admittedNow
+  }
+
+  /** Before its first 'ready' an environment is initialising (a cold start): invocations wait. */
+  send(environment, message) {
+    if (environment.ready) environment.child.send(message)
+    else environment.backlog.push(message)
+  }
+
+  async start({ waitUntilReady = true } = {}) {
     const ready = []
     for (let i = 0; i < model.reservedConcurrency; i += 1) {
       const child = fork(new URL('./environment.mjs', import.meta.url), [], {
@@ -103,18 +134,26 @@ class Fleet {
         },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       })
-      const environment = { child }
+      const environment = { child, ready: false, backlog: [], admitted: 0 }
       child.on('message', (message) => this.onMessage(environment, message))
       ready.push(
         new Promise((resolve, reject) => {
-          child.once('message', resolve)
-          child.once('exit', (code) => reject(new Error(`environment exited with ${code}`)))
+          child.once('message', () => {
+            environment.ready = true
+            for (const message of environment.backlog.splice(0)) child.send(message)
+            resolve()
+          })
+          child.once('exit', (code) => {
+            if (!environment.ready) reject(new Error(`environment exited with ${code}`))
+          })
         }),
       )
       this.environments.push(environment)
       this.idle.push(environment)
     }
-    await Promise.all(ready)
+    const allReady = Promise.all(ready)
+    if (waitUntilReady) await allReady
+    else allReady.catch((error) => console.error(error))
   }
 
   stop() {
@@ -125,9 +164,9 @@ class Fleet {
   }
 
   /** API Gateway receives a request and invokes the function, or Lambda throttles it. */
-  arrive(id, priority) {
+  arrive(id, priority, onAnswer) {
     const arrivedAt = performance.now()
-    const request = { id, priority, arrivedAt, answered: false }
+    const request = { id, priority, arrivedAt, answered: false, onAnswer }
     if (this.inFlight >= model.reservedConcurrency) {
       this.answer(request, this.parts.simulateGateway('rest', { kind: 'throttled' }), 'throttle')
       return
@@ -144,7 +183,7 @@ class Fleet {
       real(model, model.integrationTimeoutMs),
     )
     this.invocations.set(id, request)
-    environment.child.send({ kind: 'invoke', id, event: restEvent(id, priority, Date.now()) })
+    this.send(environment, { kind: 'invoke', id, event: restEvent(id, priority, Date.now()) })
   }
 
   answer(request, client, cause, decisionMs, handlerMs) {
@@ -161,6 +200,7 @@ class Fleet {
       decisionMs,
       handlerMs,
     })
+    request.onAnswer?.(client)
   }
 
   onMessage(environment, message) {
@@ -168,6 +208,10 @@ class Fleet {
       const request = this.invocations.get(message.id)
       this.invocations.delete(message.id)
       this.inFlight -= 1
+      if (environment.admitted > 0) {
+        environment.admitted -= 1
+        this.admittedNow -= 1
+      }
       this.idle.push(environment)
       if (request?.answered) {
         // A late answer after a 504 still tells how long the Redis decision took.
@@ -177,9 +221,12 @@ class Fleet {
         this.answer(request, client, message.outcome.kind, message.decisionMs, message.handlerMs)
       }
     } else if (message.kind === 'downstream') {
+      environment.admitted += 1
+      this.admittedNow += 1
+      this.admittedPeak = Math.max(this.admittedPeak, this.admittedNow)
       this.downstreamPending += 1
       this.downstreamQueue.push(() =>
-        environment.child.send({ kind: 'downstream-done', call: message.call }),
+        this.send(environment, { kind: 'downstream-done', call: message.call }),
       )
       this.pumpDownstream()
     }
@@ -202,12 +249,12 @@ class Fleet {
   }
 
   get busy() {
-    return this.inFlight > 0 || this.downstreamPending > 0
+    return this.inFlight > 0 || this.downstreamPending > 0 || this.retriesPending > 0
   }
 }
 
 /** Open-loop Poisson arrivals at `perSecond` modelled requests per second, for `seconds` real seconds. */
-async function offerLoad(fleet, perSecond, seconds, seed, tag) {
+async function offerLoad(fleet, perSecond, seconds, seed, tag, client = plainClient) {
   const next = random(seed)
   const realRate = (perSecond * model.scale) / 1000 // arrivals per real ms
   const startedAt = performance.now()
@@ -227,9 +274,59 @@ async function offerLoad(fleet, perSecond, seconds, seed, tag) {
     if (at >= endsAt) break
     const wait = at - performance.now()
     if (wait > 1) await sleep(wait)
-    fleet.arrive(`${tag}-${sequence++}`, pick())
+    client(fleet, `${tag}-${sequence++}`, pick())
   }
   return { startedAt, endsAt }
+}
+
+/** A client that takes the first answer. */
+function plainClient(fleet, id, priority) {
+  fleet.arrive(id, priority)
+}
+
+const GOT_RETRY = {
+  limit: 2,
+  statusCodes: [408, 413, 429, 500, 502, 503, 504, 521, 522, 524],
+  retryAfterStatusCodes: [413, 429, 503],
+  noiseMs: 100,
+}
+
+/**
+ * got's calculateRetryDelay with its default retry options (limit 2, no maxRetryAfter,
+ * no request timeout, so any Retry-After is honoured), in modelled milliseconds; 0 = give up.
+ * got retries only idempotent methods by default; these clients retry the POST as if it were one.
+ */
+export function gotRetryDelay(attemptCount, status, headers, noise) {
+  if (attemptCount > GOT_RETRY.limit || !GOT_RETRY.statusCodes.includes(status)) return 0
+  const name = Object.keys(headers ?? {}).find((h) => h.toLowerCase() === 'retry-after')
+  if (name !== undefined && GOT_RETRY.retryAfterStatusCodes.includes(status)) {
+    const value = String(headers[name])
+    const seconds = Number(value)
+    return Number.isNaN(seconds) ? Math.max(0, Date.parse(value) - Date.now()) : seconds * 1000
+  }
+  if (status === 413) return 0
+  return 2 ** (attemptCount - 1) * 1000 + noise() * GOT_RETRY.noiseMs
+}
+
+/** A client that retries as got does by default, waiting modelled time (scaled like the rest). */
+function retryingClient(seed) {
+  const noise = random(seed)
+  const client = (fleet, id, priority, attempt = 1) => {
+    fleet.arrive(attempt === 1 ? id : `${id}#${attempt}`, priority, (answer) => {
+      if (answer.status >= 200 && answer.status < 300) return
+      const delay = gotRetryDelay(attempt, answer.status, answer.headers, noise)
+      if (delay <= 0) return
+      fleet.retriesPending += 1
+      setTimeout(
+        () => {
+          fleet.retriesPending -= 1
+          client(fleet, id, priority, attempt + 1)
+        },
+        real(model, delay),
+      )
+    })
+  }
+  return client
 }
 
 async function drain(fleet) {
@@ -333,22 +430,7 @@ async function runMode(mode, parts, redis) {
     const levels = []
     for (const [index, level] of model.levels.entries()) {
       await redis.admin.flushall()
-      const records = []
-      const decisions = []
-      fleet.record = (r) => {
-        records.push(r)
-        if (r.decisionMs !== undefined) decisions.push(r.decisionMs)
-      }
-      fleet.recordDecision = (ms) => decisions.push(ms)
-      const window = await offerLoad(
-        fleet,
-        level * capacity,
-        model.secondsPerLevel,
-        1000 + index,
-        `${mode}-${level}`,
-      )
-      await drain(fleet)
-      const summary = summarise(level, records, decisions, window)
+      const summary = await measure(fleet, { level, seed: 1000 + index, tag: `${mode}-${level}` })
       levels.push(summary)
       console.log(
         `${mode.padEnd(16)} ${String(level).padStart(4)}× goodput ${String(summary.goodputPctOfCapacity).padStart(6)} %  ` +
@@ -361,6 +443,154 @@ async function runMode(mode, parts, redis) {
   } finally {
     fleet.stop()
   }
+}
+
+/** One measured run of offered load on a started fleet; `during` disturbs Redis meanwhile. */
+async function measure(fleet, { level, seed, tag, client, during }) {
+  const records = []
+  const decisions = []
+  fleet.record = (r) => {
+    records.push(r)
+    if (r.decisionMs !== undefined) decisions.push(r.decisionMs)
+  }
+  fleet.recordDecision = (ms) => decisions.push(ms)
+  fleet.resetPeak()
+  const disturbance = during?.()
+  let window
+  try {
+    window = await offerLoad(fleet, level * capacity, model.secondsPerLevel, seed, tag, client)
+  } finally {
+    await disturbance?.stop()
+  }
+  await drain(fleet)
+  return {
+    ...summarise(level, records, decisions, window),
+    peakAdmitted: fleet.admittedPeak,
+    limit: model.limit,
+    ...(disturbance?.note && { disturbance: disturbance.note }),
+  }
+}
+
+/** DEBUG SLEEP 0.05 from a side connection every 500 real ms: Redis stalls 50 ms, 10 % of the time. */
+function redisSlow(redis) {
+  return () => {
+    const side = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1 })
+    side.on('error', () => {})
+    let sleeps = 0
+    const timer = setInterval(() => {
+      sleeps += 1
+      side.call('DEBUG', 'SLEEP', '0.05').catch((error) => console.error(`DEBUG SLEEP: ${error}`))
+    }, 500)
+    const disturbance = {
+      note: '',
+      async stop() {
+        clearInterval(timer)
+        await side.quit().catch(() => side.disconnect())
+        disturbance.note = `DEBUG SLEEP 0.05 every 500 ms real (${sleeps} times)`
+      },
+    }
+    return disturbance
+  }
+}
+
+/** SIGSTOP the redis-server a third into the run, SIGCONT 2 real seconds later. */
+function redisPaused(redis) {
+  return () => {
+    const pauseMs = 2000
+    const startAt = (model.secondsPerLevel * 1000) / 3
+    let started = false
+    const resumed = sleep(startAt).then(async () => {
+      redis.pause()
+      started = true
+      await sleep(pauseMs)
+      redis.resume()
+    })
+    return {
+      note: `SIGSTOP at +${Math.round(startAt)} ms, SIGCONT ${pauseMs} ms later (real time)`,
+      async stop() {
+        // The window outlasts the pause; should it not, the pause still runs its full 2 s.
+        if (started) await resumed
+        redis.resume()
+      },
+    }
+  }
+}
+
+async function startedFleet(mode, parts, redis, { warm = true } = {}) {
+  const fleet = new Fleet(mode, parts, redis.port)
+  await fleet.start()
+  if (warm) {
+    fleet.record = () => {}
+    await offerLoad(fleet, capacity, 3, 7, `${mode}-warm`)
+    await drain(fleet)
+  }
+  return fleet
+}
+
+function logScenario(name, mode, s) {
+  console.log(
+    `${name.padEnd(17)} ${mode.padEnd(16)} goodput ${String(s.goodputPctOfCapacity).padStart(6)} %  ` +
+      `peak admitted ${s.peakAdmitted}/${s.limit}  2xx ${served(s)}  429 ${s.with429RetryAfter}  ` +
+      `500 ${s.throttled500}  504 ${s.gateway504}  429-share ${s.rejectedAs429RetryAfterPct ?? '-'} %  ` +
+      `rejection p99 ${s.rejectionRealMs.p99 ?? '-'} ms  redis p99 ${s.redisDecisionRealMs.p99 ?? '-'} ms`,
+  )
+}
+
+/** Each scenario at SCENARIO_LEVEL × capacity; returns one row per (scenario, mode). */
+async function runScenarios(parts, redis) {
+  const rows = []
+  const level = SCENARIO_LEVEL
+  const record = (scenario, mode, summary) => {
+    rows.push({ scenario, mode, ...summary })
+    logScenario(scenario, mode, summary)
+  }
+  if (scenarios.includes('cold-burst')) {
+    await redis.admin.flushall()
+    // All environments fork at once and traffic starts at once: invocations wait for init.
+    const fleet = new Fleet('gateproof-redis', parts, redis.port)
+    try {
+      await fleet.start({ waitUntilReady: false })
+      record(
+        'cold-burst',
+        'gateproof-redis',
+        await measure(fleet, { level, seed: 2001, tag: 'cold' }),
+      )
+    } finally {
+      fleet.stop()
+    }
+  }
+  const onWarm = scenarios.filter((name) => name !== 'cold-burst')
+  if (onWarm.length > 0) {
+    const fleet = await startedFleet('gateproof-redis', parts, redis)
+    try {
+      for (const name of onWarm) {
+        await redis.admin.flushall()
+        const seed = 2000 + SCENARIOS.indexOf(name)
+        const options = { level, seed, tag: name }
+        if (name === 'redis-slow') options.during = redisSlow(redis)
+        if (name === 'redis-paused') options.during = redisPaused(redis)
+        if (name === 'retrying-clients') options.client = retryingClient(seed)
+        record(name, 'gateproof-redis', await measure(fleet, options))
+      }
+    } finally {
+      fleet.stop()
+    }
+  }
+  if (scenarios.includes('retrying-clients')) {
+    // The comparison: the same retrying clients against unprotected Lambda throttling.
+    const fleet = await startedFleet('plain', parts, redis)
+    try {
+      const seed = 2000 + SCENARIOS.indexOf('retrying-clients')
+      record(
+        'retrying-clients',
+        'plain',
+        await measure(fleet, { level, seed, tag: 'retry-plain', client: retryingClient(seed) }),
+      )
+    } finally {
+      fleet.stop()
+    }
+  }
+  return rows
 }
 
 const served = (summary) =>
@@ -408,18 +638,17 @@ async function main() {
   const results = {}
   const loadBefore = loadavg()[0]
   let isolated
+  let scenarioRows = []
   try {
     isolated = await measureDecisions(loaded.redisLimiter, redis.port)
     console.log(
       `isolated Redis decision: p50 ${isolated.p50} ms, p99 ${isolated.p99} ms, p99.9 ${isolated.p999} ms`,
     )
-    for (const mode of modes) {
-      results[mode] = await runMode(
-        mode,
-        { ...parts, simulateGateway: loaded.simulateGateway },
-        redis,
-      )
+    const fleetParts = { ...parts, simulateGateway: loaded.simulateGateway }
+    if (runLevels) {
+      for (const mode of modes) results[mode] = await runMode(mode, fleetParts, redis)
     }
+    scenarioRows = scenarios.length > 0 ? await runScenarios(fleetParts, redis) : []
   } finally {
     redis.stop()
   }
@@ -432,6 +661,7 @@ async function main() {
     gateproofFrom: parts.source,
     // Other work on the machine competes with the 16 environments for the CPUs.
     loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
+    uptimeAfter: execSync('uptime').toString().trim(),
     isolatedDecisionRealMs: isolated,
     model,
     capacityPerSecond: capacity,
@@ -442,6 +672,14 @@ async function main() {
       redisDecisionP99RealMs: 1,
     },
     modes: results,
+    scenarioLevel: SCENARIO_LEVEL,
+    scenarioTargets: {
+      peakAdmittedHealthy: '≤ limit (cold-burst, redis-slow, retrying-clients)',
+      peakAdmittedRedisPaused: '≤ 2 × limit',
+      retryingGoodput: '≥ plain Lambda throttling with the same clients',
+      redisDecisionP99RealMs: 1,
+    },
+    scenarios: scenarioRows,
   }
   writeFileSync(new URL('fleet.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`)
   writeFileSync(new URL('fleet.md', resultsDir), renderMarkdown(report))
