@@ -227,3 +227,125 @@ export function renderSvg(report) {
     '',
   ].join('\n')
 }
+
+const SCENARIO_NOTES = {
+  'cold-burst':
+    'all environments fork at once and get traffic at once; invocations wait for their environment to initialise',
+  'redis-slow': 'a side connection issues `DEBUG SLEEP 0.05` every 500 real ms',
+  'redis-paused': 'redis-server gets SIGSTOP a third into the run and SIGCONT 2 real s later',
+  'retrying-clients':
+    "clients retry as `got`'s defaults do: 2 retries on 408/413/429/500/502/503/504/521/522/524, Retry-After honoured, else 1 s, 2 s + up to 100 ms noise (modelled time)",
+}
+/** The limit may be exceeded by at most this factor: 1 where Redis answers, 2 while it is paused. */
+const PEAK_FACTOR = { 'cold-burst': 1, 'redis-slow': 1, 'redis-paused': 2, 'retrying-clients': 1 }
+/** Scenarios in which Redis itself is healthy: the decision p99 target applies. */
+const REDIS_HEALTHY = new Set(['cold-burst', 'retrying-clients'])
+
+/** The scenario section of fleet.md: one row per (scenario, mode), then the targets. */
+export function renderScenarios(report) {
+  const rows = report.scenarios ?? []
+  if (rows.length === 0) return ''
+  const check = (ok) => (ok ? 'met' : '**not met**')
+  const lines = [
+    `## Scenarios (offered load ${report.scenarioLevel}× capacity, ${report.model.secondsPerLevel} real s each)`,
+    '',
+    ...Object.entries(SCENARIO_NOTES)
+      .filter(([name]) => rows.some((r) => r.scenario === name))
+      .map(([name, note]) => `- **${name}**: ${note}.`),
+    '- Peak admitted: the most requests past admission (calling the downstream) at one moment, fleet-wide, counted by the front process; the Redis limit is ' +
+      `${report.model.limit}, R = ${report.model.reservedConcurrency}.`,
+    '',
+    '| scenario | mode | requests (attempts) | goodput % cap. | peak admitted / limit | 2xx | 429 + RA | 500 throttle | 504 | refusals that are 429 + RA | rejection p99 (real) | Redis decision p50 / p99 (real) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ]
+  for (const r of rows) {
+    const s = outcomeShares(r)
+    lines.push(
+      `| ${r.scenario} | ${label(r.mode)} | ${r.requests} | ${r.goodputPctOfCapacity} % | ${r.peakAdmitted} / ${r.limit} | ${s.served} | ${s.shed} | ${s.throttled} | ${s.timedOut} | ${cell(r.rejectedAs429RetryAfterPct, ' %')} | ${cell(r.rejectionRealMs.p99, ' ms')} | ${cell(r.redisDecisionRealMs.p50, ' ms')} / ${cell(r.redisDecisionRealMs.p99, ' ms')} |`,
+    )
+  }
+  lines.push('', '### Scenario targets', '', '| target | achieved | |', '|---|---|---|')
+  const limited = rows.filter((r) => r.mode === 'gateproof-redis')
+  for (const r of limited) {
+    const factor = PEAK_FACTOR[r.scenario] ?? 1
+    lines.push(
+      `| ${r.scenario}: peak admitted ≤ ${factor === 1 ? 'limit' : `${factor} × limit`} (${factor * r.limit}) | ${r.peakAdmitted} | ${check(r.peakAdmitted <= factor * r.limit)} |`,
+    )
+  }
+  const retrying = limited.find((r) => r.scenario === 'retrying-clients')
+  const plain = rows.find((r) => r.scenario === 'retrying-clients' && r.mode === 'plain')
+  if (retrying && plain) {
+    lines.push(
+      `| retrying-clients: goodput ≥ the same clients against plain Lambda throttling (${plain.goodputPctOfCapacity} %) | ${retrying.goodputPctOfCapacity} % | ${check(retrying.goodputPctOfCapacity >= plain.goodputPctOfCapacity)} |`,
+    )
+  }
+  const target = report.scenarioTargets?.redisDecisionP99RealMs ?? 1
+  for (const r of limited) {
+    const p99 = r.redisDecisionRealMs.p99
+    lines.push(
+      REDIS_HEALTHY.has(r.scenario)
+        ? `| ${r.scenario}: Redis decision p99 < ${target} ms (in the fleet, real) | ${cell(p99, ' ms')} | ${check(p99 !== null && p99 < target)} |`
+        : `| ${r.scenario}: Redis decision p99 (Redis made slow on purpose; for information, bounded by the ${report.model.budgetMs} ms budget) | ${cell(p99, ' ms')} | – |`,
+    )
+  }
+  lines.push('', '![goodput and peak admitted per scenario](fleet-scenarios.svg)', '')
+  return lines.join('\n')
+}
+
+/** Per scenario and mode: goodput as % of capacity, and the peak admitted against the limit. */
+export function renderScenariosSvg(report) {
+  const rows = report.scenarios ?? []
+  const width = 900
+  const left = 260
+  const plotWidth = 560
+  const rowHeight = 44
+  const top = 60
+  const out = []
+  const text = (x, y, content, attrs = '') =>
+    out.push(`<text x="${x}" y="${y}" ${attrs}>${escapeXml(content)}</text>`)
+  text(
+    20,
+    28,
+    `Scenarios at ${report.scenarioLevel}× capacity: goodput % of capacity (bar) and peak admitted vs the limit (bar below)`,
+    'font-weight="bold" font-size="13"',
+  )
+  const maxPeak = Math.max(2 * report.model.limit, ...rows.map((r) => r.peakAdmitted))
+  const xPct = (pct) => left + (Math.min(pct, 100) / 100) * plotWidth
+  const xPeak = (n) => left + (n / maxPeak) * plotWidth
+  rows.forEach((r, i) => {
+    const y = top + i * rowHeight
+    text(20, y + 14, `${r.scenario} — ${label(r.mode)}`, 'font-size="12"')
+    const color = MODE_COLORS[r.mode] ?? '#333'
+    out.push(
+      `<rect x="${left}" y="${y}" width="${xPct(r.goodputPctOfCapacity) - left}" height="14" fill="${color}"/>`,
+    )
+    text(xPct(r.goodputPctOfCapacity) + 4, y + 12, `${r.goodputPctOfCapacity} %`, 'font-size="11"')
+    out.push(
+      `<rect x="${left}" y="${y + 18}" width="${xPeak(r.peakAdmitted) - left}" height="10" fill="#7f8c8d"/>`,
+    )
+    text(
+      xPeak(r.peakAdmitted) + 4,
+      y + 27,
+      `peak ${r.peakAdmitted} / limit ${r.limit}`,
+      'font-size="10"',
+    )
+  })
+  const bottom = top + rows.length * rowHeight
+  for (const [n, name] of [
+    [report.model.limit, 'limit'],
+    [2 * report.model.limit, '2 × limit'],
+  ]) {
+    out.push(
+      `<line x1="${xPeak(n)}" x2="${xPeak(n)}" y1="${top - 6}" y2="${bottom}" stroke="#555" stroke-dasharray="4 3"/>`,
+    )
+    text(xPeak(n), bottom + 14, `${name} (peak scale)`, 'text-anchor="middle" font-size="10"')
+  }
+  const height = bottom + 40
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="system-ui, sans-serif">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    ...out,
+    '</svg>',
+    '',
+  ].join('\n')
+}

@@ -15,7 +15,7 @@ import { Redis } from 'ioredis'
 import { capacityPerSecond, MODEL, real } from './model.mjs'
 import { resolveParts } from './parts.mjs'
 import { startRedis } from './redis.mjs'
-import { renderMarkdown, renderSvg } from './report.mjs'
+import { renderMarkdown, renderScenarios, renderScenariosSvg, renderSvg } from './report.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(`--${name}`)
@@ -682,9 +682,15 @@ async function main() {
     scenarios: scenarioRows,
   }
   writeFileSync(new URL('fleet.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`)
-  writeFileSync(new URL('fleet.md', resultsDir), renderMarkdown(report))
+  writeFileSync(
+    new URL('fleet.md', resultsDir),
+    `${renderMarkdown(report)}\n${renderScenarios(report)}\nMachine load after the run (\`uptime\`): ${report.uptimeAfter}\n`,
+  )
   writeFileSync(new URL('fleet.svg', resultsDir), renderSvg(report))
-  console.log('wrote bench/results/fleet.json, fleet.md, fleet.svg')
+  if (report.scenarios.length > 0) {
+    writeFileSync(new URL('fleet-scenarios.svg', resultsDir), renderScenariosSvg(report))
+  }
+  console.log('wrote bench/results/fleet.json, fleet.md, fleet.svg, fleet-scenarios.svg')
 }
 
 await main()
