@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream'
+import { afterEach } from 'vitest'
 import type { CommandIo } from '../src/command.js'
+import { main } from '../src/main.js'
 
 /** A CommandIo whose output the test reads back. */
 export function memoryIo(signal?: AbortSignal): CommandIo & { out(): string; err(): string } {
@@ -34,5 +36,35 @@ export async function waitFor(read: () => string, pattern: RegExp, timeoutMs = 1
     if (match) return match
     if (Date.now() - started > timeoutMs) throw new Error(`no ${pattern} in:\n${read()}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/**
+ * A `serve(args)` that runs `gateproof serve …` in process on a free port and stops it when the
+ * current test ends, so no test leaves a server listening; resolves to its URL and its output.
+ */
+export function serveUntilTestEnds(): (
+  args: string[],
+) => Promise<{ url: string; out: () => string }> {
+  let stop: (() => Promise<number>) | undefined
+  afterEach(async () => {
+    await stop?.()
+    stop = undefined
+  })
+  return async function serve(args) {
+    const controller = new AbortController()
+    const io = memoryIo(controller.signal)
+    const exit = main(['serve', ...args, '--port', '0'], io)
+    stop = () => {
+      controller.abort()
+      return exit
+    }
+    const found = await Promise.race([
+      waitFor(io.out, /on (http:\/\/127\.0\.0\.1:\d+)/),
+      exit.then((code) => {
+        throw new Error(`serve exited ${code}: ${io.err()}`)
+      }),
+    ])
+    return { url: found[1] as string, out: io.out }
   }
 }

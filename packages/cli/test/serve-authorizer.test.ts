@@ -1,33 +1,14 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
-import { memoryIo, waitFor } from './helpers.js'
+import { memoryIo, serveUntilTestEnds } from './helpers.js'
 
 const backend = fileURLToPath(new URL('./fixtures/orders-handler.mjs', import.meta.url))
 const authorizer = fileURLToPath(new URL('./fixtures/token-authorizer.mjs', import.meta.url))
 
-let stop: (() => Promise<number>) | undefined
-afterEach(async () => {
-  await stop?.()
-  stop = undefined
-})
-
-async function serve(args: string[]): Promise<string> {
-  const controller = new AbortController()
-  const io = memoryIo(controller.signal)
-  const exit = main(['serve', ...args, '--port', '0'], io)
-  stop = () => {
-    controller.abort()
-    return exit
-  }
-  const found = await Promise.race([
-    waitFor(io.out, /on (http:\/\/127\.0\.0\.1:\d+)/),
-    exit.then((code) => {
-      throw new Error(`serve exited ${code}: ${io.err()}`)
-    }),
-  ])
-  return found[1] as string
-}
+const serveFull = serveUntilTestEnds()
+/** Runs `gateproof serve …` until the test ends; resolves to its URL. */
+const serve = async (args: string[]): Promise<string> => (await serveFull(args)).url
 
 describe('gateproof serve --authorizer (issue 16)', () => {
   it('AZ20/AZ9/AZ6: a TOKEN authorizer in front of a REST handler — 401 without a token or with a bad one, 200 with a good one', async () => {

@@ -1,34 +1,14 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
 import { parseServeArgs, SERVE_OPTIONS } from '../src/serve.js'
-import { memoryIo, waitFor } from './helpers.js'
+import { memoryIo, serveUntilTestEnds } from './helpers.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/orders-handler.mjs', import.meta.url))
 
-let stop: (() => Promise<number>) | undefined
-afterEach(async () => {
-  await stop?.()
-  stop = undefined
-})
-
-/** Runs `gateproof serve …` in process until the test ends; resolves to its URL. */
-async function serve(args: string[]): Promise<string> {
-  const controller = new AbortController()
-  const io = memoryIo(controller.signal)
-  const exit = main(['serve', ...args, '--port', '0'], io)
-  stop = () => {
-    controller.abort()
-    return exit
-  }
-  const found = await Promise.race([
-    waitFor(io.out, /on (http:\/\/127\.0\.0\.1:\d+)/),
-    exit.then((code) => {
-      throw new Error(`serve exited ${code}: ${io.err()}`)
-    }),
-  ])
-  return found[1] as string
-}
+const serveFull = serveUntilTestEnds()
+/** Runs `gateproof serve …` until the test ends; resolves to its URL. */
+const serve = async (args: string[]): Promise<string> => (await serveFull(args)).url
 
 describe("gateproof serve --route (issue 13: 'the local gateway cannot route path parameters from the CLI')", () => {
   it("--route 'GET /orders/{id}' fills pathParameters and resource for REST", async () => {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
 import type { CheckResult } from '../src/verdict.js'
-import { memoryIo, waitFor } from './helpers.js'
+import { memoryIo, serveUntilTestEnds } from './helpers.js'
 
 const fixtures = fileURLToPath(new URL('./fixtures/streaming-handlers.mjs', import.meta.url))
 const example = fileURLToPath(
@@ -26,28 +26,7 @@ async function checkJson(args: string[]) {
   return { code, report, ordinary }
 }
 
-let stop: (() => Promise<number>) | undefined
-afterEach(async () => {
-  await stop?.()
-  stop = undefined
-})
-
-async function serve(args: string[]): Promise<{ url: string; out: () => string }> {
-  const controller = new AbortController()
-  const io = memoryIo(controller.signal)
-  const exit = main(['serve', ...args, '--port', '0'], io)
-  stop = () => {
-    controller.abort()
-    return exit
-  }
-  const found = await Promise.race([
-    waitFor(io.out, /on (http:\/\/127\.0\.0\.1:\d+)/),
-    exit.then((code) => {
-      throw new Error(`serve exited ${code}: ${io.err()}`)
-    }),
-  ])
-  return { url: found[1] as string, out: io.out }
-}
+const serve = serveUntilTestEnds()
 
 describe('gateproof check on a streaming handler (issue 15, §11)', () => {
   it('invokes it with a response stream and reports the prelude status, headers and body (ST3, ST16)', async () => {
