@@ -1,5 +1,6 @@
 import type { HttpApiV1AuthorizerEvent } from '@gateproof/core'
 import type {
+  APIGatewayProxyEvent,
   APIGatewayRequestAuthorizerEvent,
   APIGatewayRequestAuthorizerEventV2,
   APIGatewayTokenAuthorizerEvent,
@@ -40,33 +41,7 @@ export function requestAuthorizerEvent(
   overrides: EventOverrides<APIGatewayRequestAuthorizerEvent> = {},
   time: EventTimeOptions = {},
 ): APIGatewayRequestAuthorizerEvent {
-  const proxy = restEvent(undefined, time)
-  const { body: _body, isBase64Encoded: _b64, requestContext, ...request } = proxy
-  const base: APIGatewayRequestAuthorizerEvent = {
-    type: 'REQUEST',
-    methodArn: methodArnFor(
-      requestContext.apiId,
-      requestContext.stage,
-      proxy.httpMethod,
-      proxy.path,
-    ),
-    resource: request.resource,
-    path: request.path,
-    httpMethod: request.httpMethod,
-    headers: { ...request.headers, Authorization: 'Bearer allow-me' },
-    multiValueHeaders: { ...request.multiValueHeaders, Authorization: ['Bearer allow-me'] },
-    pathParameters: request.pathParameters,
-    queryStringParameters: request.queryStringParameters,
-    multiValueQueryStringParameters: request.multiValueQueryStringParameters,
-    stageVariables: request.stageVariables,
-    requestContext: { ...requestContext, authorizer: undefined },
-  }
-  const { requestContext: contextOverrides, ...rest } = overrides
-  return {
-    ...base,
-    ...rest,
-    requestContext: { ...base.requestContext, ...contextOverrides },
-  } as APIGatewayRequestAuthorizerEvent
+  return withOverrides(requestShapeOf(restEvent(undefined, time)), overrides)
 }
 
 export type HttpApiAuthorizerEventOptions =
@@ -90,40 +65,14 @@ export function httpApiAuthorizerEvent(
   options: HttpApiAuthorizerEventOptions = {},
   time: EventTimeOptions = {},
 ): APIGatewayRequestAuthorizerEventV2 | HttpApiV1AuthorizerEvent {
-  const { requestContext: contextOverrides, ...rest } = options as {
-    requestContext?: object
-    version?: string
-  }
   if (options.version === '1.0') {
-    const proxy = httpApiV1Event(undefined, time)
-    const { body: _body, isBase64Encoded: _b64, requestContext, ...request } = proxy
     const base: HttpApiV1AuthorizerEvent = {
       version: '1.0',
-      type: 'REQUEST',
-      methodArn: methodArnFor(
-        requestContext.apiId,
-        requestContext.stage,
-        proxy.httpMethod,
-        proxy.path,
-      ),
       identitySource: 'Bearer allow-me',
       authorizationToken: 'Bearer allow-me',
-      resource: request.resource,
-      path: request.path,
-      httpMethod: request.httpMethod,
-      headers: { ...request.headers, Authorization: 'Bearer allow-me' },
-      multiValueHeaders: { ...request.multiValueHeaders, Authorization: ['Bearer allow-me'] },
-      pathParameters: request.pathParameters,
-      queryStringParameters: request.queryStringParameters,
-      multiValueQueryStringParameters: request.multiValueQueryStringParameters,
-      stageVariables: request.stageVariables,
-      requestContext: { ...requestContext, authorizer: undefined },
+      ...requestShapeOf(httpApiV1Event(undefined, time)),
     }
-    return {
-      ...base,
-      ...rest,
-      requestContext: { ...base.requestContext, ...contextOverrides },
-    } as HttpApiV1AuthorizerEvent
+    return withOverrides(base, options as EventOverrides<HttpApiV1AuthorizerEvent>)
   }
   const proxy = httpApiEvent(undefined, time)
   const { body: _body, isBase64Encoded: _b64, requestContext, ...request } = proxy
@@ -147,9 +96,38 @@ export function httpApiAuthorizerEvent(
     pathParameters: request.pathParameters,
     stageVariables: request.stageVariables,
   }
+  return withOverrides(base, options)
+}
+
+/** The REST `REQUEST` shape (AZ2), which HTTP API payload 1.0 shares (AZ3): a proxy event's request fields. */
+function requestShapeOf(proxy: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
+  const { body: _body, isBase64Encoded: _b64, requestContext, ...request } = proxy
   return {
-    ...base,
-    ...rest,
-    requestContext: { ...base.requestContext, ...contextOverrides },
-  } as APIGatewayRequestAuthorizerEventV2
+    type: 'REQUEST',
+    methodArn: methodArnFor(
+      requestContext.apiId,
+      requestContext.stage,
+      proxy.httpMethod,
+      proxy.path,
+    ),
+    resource: request.resource,
+    path: request.path,
+    httpMethod: request.httpMethod,
+    headers: { ...request.headers, Authorization: 'Bearer allow-me' },
+    multiValueHeaders: { ...request.multiValueHeaders, Authorization: ['Bearer allow-me'] },
+    pathParameters: request.pathParameters,
+    queryStringParameters: request.queryStringParameters,
+    multiValueQueryStringParameters: request.multiValueQueryStringParameters,
+    stageVariables: request.stageVariables,
+    requestContext: { ...requestContext, authorizer: undefined },
+  } as APIGatewayRequestAuthorizerEvent
+}
+
+/** Other keys replace the event's; `requestContext` keys are merged into its own. */
+function withOverrides<E extends { requestContext: object }>(
+  base: E,
+  overrides: { requestContext?: object; version?: string },
+): E {
+  const { requestContext: contextOverrides, ...rest } = overrides
+  return { ...base, ...rest, requestContext: { ...base.requestContext, ...contextOverrides } } as E
 }
