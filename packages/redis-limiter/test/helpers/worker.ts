@@ -190,10 +190,14 @@ process.once('message', async (task: WorkerTask) => {
     const redis = new Redis({ host: '127.0.0.1', port: task.port })
     redis.on('error', () => {})
     await runFleet(task, redis)
-    // Lets the releases of the last tick leave before the connection closes.
+    // Lets the releases of the last tick, and the ZREM of an admission whose reply came after
+    // its request gave up, leave before the connection closes: the first PING's reply comes after
+    // every earlier reply, whose handlers queue their ZREMs; the second goes out after those.
+    await redis.ping().catch(() => {})
+    await new Promise((resolve) => setImmediate(resolve))
     await redis.ping().catch(() => {})
     redis.disconnect()
-    process.disconnect?.()
+    if (process.connected) process.disconnect?.()
     return
   }
   const redis = new Redis({ host: '127.0.0.1', port: task.port })
