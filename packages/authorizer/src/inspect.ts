@@ -1,4 +1,10 @@
-import { INVOKE_ACTION, isObject, policyDecision } from '@gateproof/core'
+import {
+  denyResourceFor,
+  INVOKE_ACTION,
+  isObject,
+  POLICY_RESOURCE_MAX_LENGTH,
+  policyDecision,
+} from '@gateproof/core'
 import type { ResponseFormat } from './options.js'
 import { kindOf, type Violation, type ViolationRule, type Warning } from './violations.js'
 
@@ -318,6 +324,44 @@ function inspectStatement(statement: unknown, path: string, findings: Findings):
       false,
       'Resource must be a method ARN (or a list of them)',
     )
+    return
+  }
+  inspectResourceLength(statement, path, findings)
+}
+
+const tooLong = (value: unknown): boolean =>
+  (typeof value === 'string' ? [value] : Array.isArray(value) ? value : []).some(
+    (item) => typeof item === 'string' && item.length > POLICY_RESOURCE_MAX_LENGTH,
+  )
+
+/**
+ * AZ19: a policy `Resource` is limited to 512 characters; a method ARN may reach 1 600 bytes
+ * (long path parameters). A Deny is widened (never too wide); an Allow is not, since a
+ * wider Allow could grant more than the author meant.
+ */
+function inspectResourceLength(
+  statement: Record<string, unknown>,
+  path: string,
+  findings: Findings,
+): void {
+  for (const key of ['Resource', 'NotResource'] as const) {
+    if (!tooLong(statement[key])) continue
+    const fixable = key === 'Resource' && statement.Effect === 'Deny'
+    findings.add(
+      `${path}.${key}`,
+      'resource-too-long',
+      'AZ19',
+      fixable,
+      `a ${key} is longer than the ${POLICY_RESOURCE_MAX_LENGTH} characters API Gateway takes; allow a wildcard such as …/<stage>/GET/* instead`,
+    )
+    if (fixable) {
+      const list =
+        typeof statement.Resource === 'string' ? [statement.Resource] : statement.Resource
+      const widened = (list as string[]).map((r) =>
+        r.length > POLICY_RESOURCE_MAX_LENGTH ? denyResourceFor(r) : r,
+      )
+      statement.Resource = typeof statement.Resource === 'string' ? widened[0] : widened
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AuthorizerType } from '@gateproof/core'
-import { INVOKE_ACTION } from '@gateproof/core'
+import { denyResourceFor, INVOKE_ACTION } from '@gateproof/core'
 import { PACKAGE, type RefusalOutcome, type ResponseFormat } from './options.js'
 
 /** Errors this package throws on purpose: its own middleware lets them through untouched. */
@@ -43,8 +43,8 @@ export function denyResponse(
     principalId,
     policyDocument: {
       Version: '2012-10-17',
-      // Without the event's ARN, deny everything: a Deny is never too wide.
-      Statement: [{ Action: INVOKE_ACTION, Effect: 'Deny', Resource: arn ?? '*' }],
+      // Without the event's ARN, or with one too long for a policy (AZ19), deny wider: a Deny is never too wide.
+      Statement: [{ Action: INVOKE_ACTION, Effect: 'Deny', Resource: denyResourceFor(arn) }],
     },
   }
 }

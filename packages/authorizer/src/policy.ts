@@ -1,4 +1,10 @@
-import { GateproofOptionsError, INVOKE_ACTION, stageWildcardArn } from '@gateproof/core'
+import {
+  denyResourceFor,
+  GateproofOptionsError,
+  INVOKE_ACTION,
+  POLICY_RESOURCE_MAX_LENGTH,
+  stageWildcardArn,
+} from '@gateproof/core'
 import type { APIGatewayAuthorizerResult, APIGatewayAuthorizerResultContext } from 'aws-lambda'
 import { PACKAGE } from './options.js'
 
@@ -34,9 +40,24 @@ function build<C extends APIGatewayAuthorizerResultContext>(
   const { methodArn, cacheTtlSeconds = 0, context, usageIdentifierKey } = options
   const resource =
     options.resource ??
-    (effect === 'Allow' && cacheTtlSeconds > 0
-      ? (stageWildcardArn(methodArn) ?? methodArn)
-      : methodArn)
+    (effect === 'Deny'
+      ? denyResourceFor(methodArn)
+      : cacheTtlSeconds > 0
+        ? (stageWildcardArn(methodArn) ?? methodArn)
+        : methodArn)
+  const tooLong = (Array.isArray(resource) ? resource : [resource]).find(
+    (r) => typeof r === 'string' && r.length > POLICY_RESOURCE_MAX_LENGTH,
+  )
+  if (tooLong !== undefined) {
+    // AZ19: API Gateway limits a policy Resource to 512 characters; widening an Allow
+    // silently could grant more than meant, so say what to do instead.
+    throw new GateproofOptionsError(
+      PACKAGE,
+      `a policy Resource is ${tooLong.length} characters; API Gateway takes at most ${POLICY_RESOURCE_MAX_LENGTH} (AZ19). ` +
+        'Allow a wildcard (`resource: "arn:…/<stage>/GET/*"`, or `cacheTtlSeconds` for the whole stage), ' +
+        'and pass long values such as tokens in headers, not in the path',
+    )
+  }
   const result: APIGatewayAuthorizerResult & { context?: C } = {
     principalId,
     policyDocument: {

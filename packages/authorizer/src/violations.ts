@@ -13,6 +13,7 @@ export type ViolationRule =
   | 'effect'
   | 'action'
   | 'resource'
+  | 'resource-too-long'
   | 'context-not-object'
   | 'context-nested'
   | 'context-null'

@@ -1,4 +1,5 @@
 import type { AuthorizerType } from '@gateproof/core'
+import { stageWildcardArn } from '@gateproof/core'
 import {
   type AuthorizerClientView,
   captureOutput,
@@ -326,6 +327,55 @@ describe('outputs API Gateway rejects become a deliberate outcome (repair mode)'
     expect(Object.keys(returned).sort()).toEqual(['__proto__', 'ok'])
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
     expect(clientView(settled, 'token', ARN).allowed).toBe(true)
+  })
+
+  // A method ARN between 512 characters and 1 600 bytes reaches the authorizer, but cannot be a policy Resource.
+  const LONG_ARN = `${ARN}/${'a'.repeat(600)}`
+  const longEvent = { ...tokenEvent, methodArn: LONG_ARN }
+  const resources = (returned: unknown): unknown[] =>
+    (
+      returned as { policyDocument: { Statement: { Resource: unknown }[] } }
+    ).policyDocument.Statement.map((s) => s.Resource)
+
+  it('AZ19: an Allow whose Resource is longer than 512 characters is not widened: Deny (403) for the stage', async () => {
+    const output = {
+      principalId: 'user-1',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: LONG_ARN }],
+      },
+    }
+    expect(simulateAuthorizer({ output }, { type: 'token', arn: LONG_ARN }).status).toBe(500)
+    const settled = await run(() => output, longEvent)
+    const returned = (settled as { returned: unknown }).returned
+    expect(resources(returned)).toEqual([stageWildcardArn(ARN)])
+    expect(clientView(settled, 'token', LONG_ARN).status).toBe(403)
+  })
+
+  it('AZ19: a Deny whose Resource is longer than 512 characters is widened to the stage (a Deny is never too wide)', async () => {
+    const output = {
+      principalId: 'user-1',
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [ARN, LONG_ARN] }],
+      },
+    }
+    const settled = await run(() => output, longEvent)
+    const returned = (settled as { returned: { principalId: string } }).returned
+    expect(returned.principalId).toBe('user-1')
+    expect(resources(returned)).toEqual([[ARN, stageWildcardArn(ARN)]])
+    expect(clientView(settled, 'token', LONG_ARN)).toMatchObject({ status: 403, confirmed: true })
+  })
+
+  it('AZ19: allow() refuses a Resource over 512 characters with the fix in the message; deny() widens it', () => {
+    expect(() => allow('user-1', { methodArn: LONG_ARN })).toThrow(
+      /512 \(AZ19\).*wildcard.*headers/,
+    )
+    expect(resources(allow('user-1', { methodArn: LONG_ARN, cacheTtlSeconds: 60 }))).toEqual([
+      stageWildcardArn(ARN),
+    ])
+    expect(resources(deny('user-1', { methodArn: LONG_ARN }))).toEqual([stageWildcardArn(ARN)])
+    expect(() => deny('user-1', { methodArn: ARN, resource: LONG_ARN })).toThrow(/AZ19/)
   })
 
   it('AZ10: an output whose getter throws (the runtime could not serialise it) becomes a Deny', async () => {

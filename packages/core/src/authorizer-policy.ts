@@ -9,6 +9,19 @@ export type PolicyDecision = 'allow' | 'explicit-deny' | 'implicit-deny'
 /** The action API Gateway checks a policy for. */
 export const INVOKE_ACTION = 'execute-api:Invoke'
 
+/**
+ * AZ19: a method ARN longer than this many bytes (long path parameter values) never reaches
+ * the authorizer: the client gets 414 `Request URI too long`.
+ */
+export const METHOD_ARN_MAX_BYTES = 1600
+
+/** AZ19: a `Resource` in an authorizer's policy statement is limited to this many characters. */
+export const POLICY_RESOURCE_MAX_LENGTH = 512
+
+/** Whether API Gateway answers 414 before invoking the authorizer for this method ARN (AZ19). */
+export const methodArnTooLong = (arn: string): boolean =>
+  Buffer.byteLength(arn, 'utf8') > METHOD_ARN_MAX_BYTES
+
 /** IAM wildcard match: `*` any run of characters, `?` one character, over the whole string. */
 export function iamPatternMatches(pattern: string, value: string, ignoreCase = false): boolean {
   const p = ignoreCase ? pattern.toLowerCase() : pattern
@@ -83,4 +96,15 @@ export function policyDecision(policyDocument: unknown, arn: string): PolicyDeci
 export function stageWildcardArn(methodArn: string): string | undefined {
   const match = /^(arn:[^:]+:execute-api:[^:]*:[^:]*:[^/]+\/[^/]+)\//.exec(methodArn)
   return match ? `${match[1]}/*/*` : undefined
+}
+
+/**
+ * The `Resource` of a Deny for this ARN: the ARN itself, or — when it is longer than a
+ * policy `Resource` may be (AZ19) — the whole stage, or `*`. A Deny is never too wide.
+ */
+export function denyResourceFor(arn: string | undefined): string {
+  if (arn === undefined) return '*'
+  if (arn.length <= POLICY_RESOURCE_MAX_LENGTH) return arn
+  const stage = stageWildcardArn(arn)
+  return stage !== undefined && stage.length <= POLICY_RESOURCE_MAX_LENGTH ? stage : '*'
 }

@@ -7,8 +7,12 @@ export {
   type HttpApiV1AuthorizerEvent,
 } from './authorizer-event.js'
 export {
+  denyResourceFor,
   INVOKE_ACTION,
   iamPatternMatches,
+  METHOD_ARN_MAX_BYTES,
+  methodArnTooLong,
+  POLICY_RESOURCE_MAX_LENGTH,
   type PolicyDecision,
   policyDecision,
   stageWildcardArn,

@@ -5,6 +5,7 @@ import {
   type Integration,
   isHttpApi,
   isObject,
+  methodArnTooLong,
 } from '@gateproof/core'
 import type { Context } from 'aws-lambda'
 import { methodArnFor } from './authorizer-events.js'
@@ -162,7 +163,14 @@ export function createLocalAuthorizer(options: LocalAuthorizerOptions, integrati
       const key = identity.join('\u0000')
       const cached = cache.get(key)
       const fresh = cached !== undefined && cached.expiresAt > now
-      const outcome = fresh ? cached.outcome : await run(authorizerEvent(event, identity, arn))
+      // AZ19: a REST method ARN over 1 600 bytes is answered 414 before the authorizer runs.
+      const tooLong =
+        (options.type === 'token' || options.type === 'request') && methodArnTooLong(arn)
+      const outcome: AuthorizerOutcome = tooLong
+        ? { notInvoked: true }
+        : fresh
+          ? cached.outcome
+          : await run(authorizerEvent(event, identity, arn))
       const view = simulateAuthorizer(outcome, { ...simulate, arn })
       // Allows and Denies are cached (AZ24, AZ26 presumed); failures and 500s are not.
       if (!fresh && ttlMs > 0 && 'output' in outcome && view.status !== 500) {

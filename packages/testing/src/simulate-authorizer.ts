@@ -1,4 +1,10 @@
-import { type AuthorizerType, isObject, policyDecision } from '@gateproof/core'
+import {
+  type AuthorizerType,
+  isObject,
+  methodArnTooLong,
+  POLICY_RESOURCE_MAX_LENGTH,
+  policyDecision,
+} from '@gateproof/core'
 import { httpApiAuthorizerEvent, tokenAuthorizerEvent } from './authorizer-events.js'
 import { type ClientResponse, Verdict } from './simulate.js'
 
@@ -12,6 +18,8 @@ export type AuthorizerOutcome =
   | { timeout: true }
   /** The request lacked the identity sources: API Gateway answered without invoking it (AZ20, AZ34). */
   | { missingIdentity: true }
+  /** Nothing ran: the method ARN is too long for the authorizer (REST, AZ19) — `arn` decides. */
+  | { notInvoked: true }
 
 export interface SimulateAuthorizerOptions {
   type: AuthorizerType
@@ -122,6 +130,17 @@ export function simulateAuthorizer(
   if ('missingIdentity' in outcome) {
     return unauthorized(verdict.cite(isRest(type) ? 'AZ20' : 'AZ34'))
   }
+  // AZ19 (REST): long path parameter values push the method ARN past 1 600 bytes; the
+  // authorizer is never invoked. Which check comes first when identity is also missing is
+  // not documented: the identity check needs no ARN, so it is taken first here.
+  if (isRest(type) && options.arn !== undefined && methodArnTooLong(options.arn)) {
+    return refused(verdict.cite('AZ19'), 414, {}, 'Request URI too long')
+  }
+  if ('notInvoked' in outcome) {
+    throw new TypeError(
+      'simulateAuthorizer: { notInvoked: true } stands for a REST method ARN over 1 600 bytes (AZ19); this arn is not one',
+    )
+  }
   if ('timeout' in outcome) {
     return configurationError(type, verdict.cite(isRest(type) ? 'AZ27' : 'AZ32'))
   }
@@ -210,6 +229,17 @@ function policyResponse(
     )
   ) {
     return invalid('AZ13')
+  }
+  if (
+    document.Statement.some((s) =>
+      [s.Resource, s.NotResource]
+        .flat()
+        .some((r) => typeof r === 'string' && r.length > POLICY_RESOURCE_MAX_LENGTH),
+    )
+  ) {
+    // AZ19: a Resource over 512 characters is documented as over the limit; what the
+    // gateway then answers is not: a configuration error is assumed (UNCONFIRMED).
+    return invalid('AZ19', 'unconfirmed')
   }
   if (document.Statement.some((s) => s.Effect !== 'Allow' && s.Effect !== 'Deny')) {
     // AZ15: a statement whose Effect is not exactly Allow/Deny grants nothing (sam-cli), UNCONFIRMED.

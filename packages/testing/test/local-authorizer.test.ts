@@ -48,6 +48,28 @@ describe('local gateway with a Lambda authorizer (issue 16)', () => {
     expect(seen).toEqual([{ principalId: 'user-1', tier: 'gold' }])
   })
 
+  it('AZ19: a path that makes the method ARN longer than 1 600 bytes is 414 without invoking the authorizer', async () => {
+    let calls = 0
+    gateway = await startLocalGateway({
+      integration: 'rest',
+      handler: () => ({ statusCode: 200, body: 'ok' }),
+      authorizer: {
+        type: 'token',
+        handler: (event: { methodArn: string }) => {
+          calls += 1
+          return { ...arnAllow(event.methodArn), context: {} }
+        },
+      },
+    })
+    const headers = { Authorization: 'Bearer good' }
+    const long = await fetch(`${gateway.url}/orders/${'x'.repeat(1600)}`, { headers })
+    expect(long.status).toBe(414)
+    expect(await long.text()).toBe('Request URI too long')
+    expect(calls).toBe(0)
+    expect((await fetch(`${gateway.url}/orders/1`, { headers })).status).toBe(200)
+    expect(calls).toBe(1)
+  })
+
   it('AZ24/AZ25: a cached Allow for one method ARN answers 403 on the next route until the TTL ends', async () => {
     let calls = 0
     gateway = await startLocalGateway({

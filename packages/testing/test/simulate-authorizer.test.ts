@@ -93,6 +93,25 @@ describe('simulateAuthorizer: REST (gateway-facts §10.2)', () => {
     expect(view).toMatchObject({ allowed: true, confirmed: false })
     expect(view.authorizer).toEqual({ principalId: 'user-1' })
   })
+  it('AZ19: a method ARN over 1 600 bytes is 414 "Request URI too long", whatever the authorizer would do', () => {
+    const longArn = `${ARN}/${'é'.repeat(800)}`
+    expect(Buffer.byteLength(longArn)).toBeGreaterThan(1600)
+    for (const outcome of [{ notInvoked: true as const }, { output: policy('Allow', '*') }]) {
+      const view = simulateAuthorizer(outcome, { type: 'request', arn: longArn })
+      expect(view).toMatchObject({ status: 414, allowed: false, confirmed: true, rows: ['AZ19'] })
+      expect(view.body).toBe('Request URI too long')
+    }
+    // 800 two-byte characters: over 1 600 bytes, not over 1 600 characters.
+    expect(longArn.length).toBeLessThan(1600 + ARN.length)
+  })
+  it('AZ19: a Resource over 512 characters is the 500 — expected, not verified', () => {
+    const view = simulateAuthorizer({ output: policy('Allow', `${ARN}/${'a'.repeat(512)}`) }, rest)
+    expect(view).toMatchObject({ status: 500, allowed: false, confirmed: false })
+    expect(view.rows).toContain('AZ19')
+  })
+  it('AZ19: { notInvoked: true } with a method ARN the gateway would pass is a mistake in the test', () => {
+    expect(() => simulateAuthorizer({ notInvoked: true }, rest)).toThrow(/1 600 bytes/)
+  })
   it('AZ20: a request without the identity source is 401 without invoking', () => {
     expect(simulateAuthorizer({ missingIdentity: true }, rest).status).toBe(401)
   })
