@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import type { Integration } from '@gateproof/core'
+import { parseDocumentText } from '@gateproof/observability'
 
 /** One route of an API in a template, and the function behind it. */
 export interface TemplateRoute {
@@ -61,8 +62,10 @@ function references(value: unknown): string[] {
 /**
  * Reads the routes and functions of the APIs in a SAM or CloudFormation template (a CDK app's
  * synthesized template is CloudFormation): SAM `Api`/`HttpApi` events of `AWS::Serverless::Function`,
- * `AWS::ApiGateway::Method` on `AWS::ApiGateway::Resource` paths, and `AWS::ApiGatewayV2::Route`.
- * `baseDir` is where the template's relative code paths start.
+ * `AWS::ApiGateway::Method` on `AWS::ApiGateway::Resource` paths, `AWS::ApiGatewayV2::Route`, and the
+ * OpenAPI definitions of APIs (`DefinitionBody`/`DefinitionUri` of SAM APIs, `Body`/`BodyS3Location`
+ * of CloudFormation ones, inline, in a local file, or through `AWS::Include`).
+ * `baseDir` is where the template's relative code and definition paths start.
  */
 export function readTemplateApp(template: unknown, baseDir: string): TemplateApp {
   if (!isObject(template) || !isObject(template.Resources)) {
@@ -111,6 +114,23 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
         })
         break
       }
+      case 'AWS::Serverless::Api':
+      case 'AWS::ApiGateway::RestApi':
+      case 'AWS::Serverless::HttpApi':
+      case 'AWS::ApiGatewayV2::Api': {
+        const sam = String(resource.Type).startsWith('AWS::Serverless::')
+        const definition = openApiDefinition(
+          sam
+            ? (props.DefinitionBody ?? props.DefinitionUri)
+            : (props.Body ?? props.BodyS3Location),
+          baseDir,
+          id,
+        )
+        const http =
+          resource.Type === 'AWS::Serverless::HttpApi' || resource.Type === 'AWS::ApiGatewayV2::Api'
+        if (definition !== undefined) routes.push(...openApiRoutes(definition, http, functionIn))
+        break
+      }
       case 'AWS::ApiGatewayV2::Route': {
         const target = references(props.Target).find(
           (ref) => typeOf(ref) === 'AWS::ApiGatewayV2::Integration',
@@ -127,7 +147,81 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
       }
     }
   }
-  return { routes, functions }
+  return { routes: distinctRoutes(routes), functions }
+}
+
+/** SAM adds an `Api` event's route to an API's OpenAPI definition too: keep one of each. */
+function distinctRoutes(routes: TemplateRoute[]): TemplateRoute[] {
+  const seen = new Set<string>()
+  return routes.filter((route) => {
+    const key = `${route.integration} ${route.method} ${route.path} ${route.functionId}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/**
+ * An API's OpenAPI document: inline, `Fn::Transform` `AWS::Include` of a local file, or a local
+ * `DefinitionUri`/`BodyS3Location` path. Definitions in S3 are not read (`undefined`).
+ */
+function openApiDefinition(value: unknown, baseDir: string, apiId: string): Json | undefined {
+  if (typeof value === 'string') return readDefinition(value, baseDir, apiId)
+  if (!isObject(value)) return undefined
+  const transform = value['Fn::Transform']
+  if (isObject(transform)) {
+    const parameters = isObject(transform.Parameters) ? transform.Parameters : {}
+    return transform.Name === 'AWS::Include'
+      ? readDefinition(parameters.Location, baseDir, apiId)
+      : undefined
+  }
+  return isObject(value.paths) ? value : undefined
+}
+
+function readDefinition(location: unknown, baseDir: string, apiId: string): Json | undefined {
+  if (typeof location !== 'string' || /^s3:\/\//i.test(location)) return undefined
+  const file = resolve(baseDir, location)
+  if (!existsSync(file)) {
+    throw new Error(`${apiId}: cannot find its OpenAPI definition ${location} (${file})`)
+  }
+  const document = parseDocumentText(readFileSync(file, 'utf8'), location)
+  return isObject(document) ? document : undefined
+}
+
+const OPENAPI_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch']
+
+/**
+ * Routes of an OpenAPI definition whose `x-amazon-apigateway-integration` is a Lambda proxy
+ * (`aws_proxy`). On an HTTP API, `payloadFormatVersion: '1.0'` is payload 1.0, else 2.0, and the
+ * `$default` path is the catch-all route.
+ */
+function openApiRoutes(
+  definition: Json,
+  http: boolean,
+  functionIn: (value: unknown) => string | undefined,
+): TemplateRoute[] {
+  const paths = isObject(definition.paths) ? definition.paths : {}
+  const routes: TemplateRoute[] = []
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue
+    for (const [key, operation] of Object.entries(item)) {
+      const method = key === 'x-amazon-apigateway-any-method' ? 'ANY' : key.toUpperCase()
+      if (method !== 'ANY' && !OPENAPI_METHODS.includes(key)) continue
+      const integration = isObject(operation)
+        ? operation['x-amazon-apigateway-integration']
+        : undefined
+      if (!isObject(integration) || str(integration.type)?.toLowerCase() !== 'aws_proxy') continue
+      const kind: Integration = !http
+        ? 'rest'
+        : String(integration.payloadFormatVersion) === '1.0'
+          ? 'http-v1'
+          : 'http-v2'
+      const functionId = functionIn(integration.uri)
+      if (http && path === '$default') routes.push(...routeKeyRoutes('$default', kind, functionId))
+      else routes.push({ method, path, integration: kind, functionId })
+    }
+  }
+  return routes
 }
 
 /** `GET /orders/{id}` or `$default` (every request) as routes. */

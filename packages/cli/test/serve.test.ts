@@ -122,6 +122,19 @@ describe('gateproof serve --template (issue 13: routes and functions from the te
     expect(io.err()).toContain('pick one with --integration')
   })
 
+  it('serves routes that exist only in an OpenAPI DefinitionBody (REST), path parameters filled', async () => {
+    const url = await serve(['--template', `${fixtures}sam-openapi.yaml`, '--integration', 'rest'])
+    expect(await (await fetch(`${url}/orders/42`)).json()).toEqual({
+      path: '/orders/42',
+      resource: '/orders/{id}',
+      pathParameters: { id: '42' },
+    })
+    // x-amazon-apigateway-any-method: every method of /orders.
+    expect((await fetch(`${url}/orders`, { method: 'DELETE' })).status).toBe(200)
+    // From the AWS::Include'd definition.
+    expect(await (await fetch(`${url}/items/3`)).json()).toMatchObject({ resource: '/items/{id}' })
+  })
+
   it('SAM HttpApi: a specific route wins over the $default catch-all', async () => {
     const url = await serve(['--template', `${fixtures}sam-http-api.yaml`])
     expect(await (await fetch(`${url}/orders/7`)).json()).toMatchObject({

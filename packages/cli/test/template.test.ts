@@ -39,6 +39,48 @@ describe('--template: routes from SAM, CloudFormation and CDK (issue 13, "routes
     ])
   })
 
+  it('reads routes from OpenAPI definitions: inline DefinitionBody, AWS::Include, DefinitionUri (payload 1.0 and the $default route); MOCK left out; no duplicates', async () => {
+    const { app } = await loadTemplate('sam-openapi.yaml', fixtures)
+    expect(app.routes).toEqual([
+      { method: 'GET', path: '/orders/{id}', integration: 'rest', functionId: 'OrdersFunction' },
+      { method: 'ANY', path: '/orders', integration: 'rest', functionId: 'OrdersFunction' },
+      { method: 'GET', path: '/items/{id}', integration: 'rest', functionId: 'ItemsFunction' },
+      { method: 'POST', path: '/items', integration: 'http-v1', functionId: 'ItemsFunction' },
+      { method: 'ANY', path: '/', integration: 'http-v2', functionId: 'ItemsFunction' },
+      { method: 'ANY', path: '/{proxy+}', integration: 'http-v2', functionId: 'ItemsFunction' },
+    ])
+  })
+
+  it('reads a CloudFormation RestApi Body; a definition in S3 is skipped; a missing local one is a clear error', () => {
+    const uri = { 'Fn::GetAtt': ['Fn', 'Arn'] }
+    const template = (Body: unknown) => ({
+      Resources: {
+        Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Body } },
+        S3Api: {
+          Type: 'AWS::ApiGateway::RestApi',
+          Properties: { BodyS3Location: 's3://bucket/openapi.yaml' },
+        },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler' } },
+      },
+    })
+    const body = {
+      paths: {
+        '/a': { delete: { 'x-amazon-apigateway-integration': { type: 'aws_proxy', uri } } },
+      },
+    }
+    expect(readTemplateApp(template(body), fixtures).routes).toEqual([
+      { method: 'DELETE', path: '/a', integration: 'rest', functionId: 'Fn' },
+    ])
+    expect(() =>
+      readTemplateApp(
+        template({
+          'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 'nope.yaml' } },
+        }),
+        fixtures,
+      ),
+    ).toThrow(/Api: cannot find its OpenAPI definition nope.yaml/)
+  })
+
   it('synthesizes the CDK app of examples/cdk-gateway-responses (TypeScript) and reads its REST routes', async () => {
     const template = await loadTemplate('examples/cdk-gateway-responses', repo)
     try {

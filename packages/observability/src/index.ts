@@ -16,6 +16,7 @@ export {
   CLOUDFORMATION_TAGS,
   loadTemplate,
   loadTemplates,
+  parseDocumentText,
   parseTemplate,
   type Template,
   TemplateError,

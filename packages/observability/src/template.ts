@@ -97,14 +97,20 @@ export const CLOUDFORMATION_TAGS: Tag[] = [
  * forms. Unknown tags and syntax errors become a `TemplateError` naming the source.
  */
 export function parseTemplate(text: string, source = '<template>'): Template {
-  let document: unknown
+  return normaliseTemplate(parseDocumentText(text, source), source)
+}
+
+/**
+ * JSON or YAML (with the CloudFormation short forms) as plain data, for documents a template
+ * points at — an OpenAPI `DefinitionUri` or an `AWS::Include` location. Errors as `parseTemplate`'s.
+ */
+export function parseDocumentText(text: string, source = '<document>'): unknown {
   try {
-    document = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text)
+    return text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text)
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
     throw new TemplateError(source, `not valid JSON or YAML: ${reason}`)
   }
-  return normaliseTemplate(document, source)
 }
 
 function parseYaml(text: string): unknown {
