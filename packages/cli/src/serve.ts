@@ -266,9 +266,15 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
     : await fromTarget(settings, target as string, io)
   try {
     const integration = served.integration
+    if (served.routeAuthorizers && settings.authorizer) {
+      throw new UsageError(
+        'the template puts its own Lambda authorizers in front of its routes: drop --authorizer',
+      )
+    }
     const gateway = await startLocalGateway({
       ...settings.gateway,
       ...(await authorizerOption(settings, integration, io)),
+      ...(served.routeAuthorizers ? { routeAuthorizers: served.routeAuthorizers } : {}),
       handler: served.handler,
       integration,
       routes: served.routes,
@@ -309,6 +315,7 @@ interface Served {
   handler: AnyHandler
   routes: string[]
   describe: string[]
+  routeAuthorizers?: LocalGatewayOptions['routeAuthorizers']
   dispose(): void
 }
 
@@ -341,6 +348,7 @@ async function fromTemplate(
       handler: app.handler,
       routes: app.routes.map((route) => `${route.method} ${route.path}`),
       describe: app.describe,
+      ...(app.routeAuthorizers ? { routeAuthorizers: app.routeAuthorizers } : {}),
       dispose: () => {
         app.dispose()
         template.dispose()

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { Integration } from '@gateproof/core'
-import { type AnyHandler, HANDLER_STREAMING } from '@gateproof/testing'
+import { type AnyHandler, HANDLER_STREAMING, type LocalAuthorizerOptions } from '@gateproof/testing'
 import { UsageError } from './command.js'
 import { FRONT_DOOR } from './integrations.js'
 import { loadHandler } from './load-handler.js'
@@ -15,6 +15,11 @@ export interface TemplateHandlers {
   handler: AnyHandler
   /** `GET /orders/{id} → GetOrderFunction (src/handler.ts#handler)`, one per route. */
   describe: string[]
+  /**
+   * The local gateway's `routeAuthorizers` when the template puts Lambda authorizers in front of
+   * routes: every route is listed, `null` where none stands.
+   */
+  routeAuthorizers?: Record<string, LocalAuthorizerOptions | null>
   dispose(): void
 }
 
@@ -87,6 +92,33 @@ export async function templateHandlers(
 
   const byRoute = new Map<string, AnyHandler>()
   const describe: string[] = []
+  const withAuthorizers = routes.some((route) => route.authorizer !== undefined)
+  const routeAuthorizers: Record<string, LocalAuthorizerOptions | null> = {}
+  // One local authorizer per template authorizer: API Gateway caches results per authorizer.
+  const authorizers = new Map<string, LocalAuthorizerOptions>()
+  async function authorizerOf(route: TemplateRoute, key: string) {
+    const wanted = route.authorizer
+    if (wanted === undefined) return null
+    const made = authorizers.get(wanted.name)
+    if (made) return made
+    const fn = wanted.functionId === undefined ? undefined : app.functions[wanted.functionId]
+    if (!fn) {
+      throw new UsageError(
+        `the template does not say which function is the authorizer ${wanted.name} of ${key}`,
+      )
+    }
+    const local: LocalAuthorizerOptions = {
+      handler: (await load(fn)).handler,
+      type: wanted.type,
+      ...(wanted.responseFormat ? { responseFormat: wanted.responseFormat } : {}),
+      ...(wanted.identitySource.length > 0 ? { identitySource: wanted.identitySource } : {}),
+      ...(wanted.resultTtlSeconds === undefined
+        ? {}
+        : { resultTtlSeconds: wanted.resultTtlSeconds }),
+    }
+    authorizers.set(wanted.name, local)
+    return local
+  }
   try {
     for (const route of routes) {
       const key = `${route.method} ${route.path}`
@@ -102,7 +134,11 @@ export async function templateHandlers(
         entry = await load(fn)
       }
       byRoute.set(key, entry.handler)
-      describe.push(`${key} → ${entry.label}`)
+      if (withAuthorizers) routeAuthorizers[key] = await authorizerOf(route, key)
+      const guard = route.authorizer
+        ? ` [authorizer ${route.authorizer.name}: ${route.authorizer.type}${route.authorizer.responseFormat === 'simple' ? ', simple responses' : ''}]`
+        : ''
+      describe.push(`${key} → ${entry.label}${guard}`)
     }
   } catch (error) {
     dispose()
@@ -133,7 +169,14 @@ export async function templateHandlers(
         ),
       )
     : (event, context) => targetOf(event)(event, context)
-  return { integration, routes, handler, describe, dispose }
+  return {
+    integration,
+    routes,
+    handler,
+    describe,
+    ...(withAuthorizers ? { routeAuthorizers } : {}),
+    dispose,
+  }
 }
 
 const isStreaming = (handler: AnyHandler): boolean =>

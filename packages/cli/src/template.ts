@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
-import type { Integration } from '@gateproof/core'
+import type { AuthorizerType, Integration } from '@gateproof/core'
 import { parseDocumentText } from '@gateproof/observability'
 
 /** One route of an API in a template, and the function behind it. */
@@ -12,6 +12,21 @@ export interface TemplateRoute {
   integration: Integration
   /** Logical id of the function behind the route, when the template says which. */
   functionId: string | undefined
+  /** The Lambda authorizer in front of the route, when the template puts one there. */
+  authorizer?: TemplateAuthorizer
+}
+
+/** A Lambda authorizer as the template configures it (SAM `Auth.Authorizers`, `AWS::ApiGateway*::Authorizer`). */
+export interface TemplateAuthorizer {
+  /** Its name in SAM's `Auth.Authorizers`, or its logical id. */
+  name: string
+  /** Logical id of the authorizer function, when the template says which. */
+  functionId: string | undefined
+  type: AuthorizerType
+  responseFormat?: 'iam' | 'simple'
+  /** `method.request.header.Authorization`, `$request.querystring.key`, … */
+  identitySource: string[]
+  resultTtlSeconds?: number
 }
 
 /** Where a function's code is, as far as the template tells. */
@@ -72,10 +87,11 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
     throw new Error('not a SAM/CloudFormation template: no Resources section')
   }
   const resources = template.Resources as Record<string, Resource>
-  const globals =
-    isObject(template.Globals) && isObject(template.Globals.Function)
-      ? template.Globals.Function
+  const globalsOf = (section: string): Json =>
+    isObject(template.Globals) && isObject(template.Globals[section])
+      ? template.Globals[section]
       : {}
+  const globals = globalsOf('Function')
   const typeOf = (id: string) => str(resources[id]?.Type)
   const functionIn = (value: unknown) =>
     references(value).find((id) => FUNCTION_TYPES.includes(typeOf(id) ?? ''))
@@ -93,7 +109,12 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
           isObject(resource.Metadata) ? resource.Metadata : undefined,
           baseDir,
         )
-        routes.push(...samEvents(id, props, resources))
+        routes.push(
+          ...samEvents(id, props, resources, functionIn, {
+            Api: globalsOf('Api'),
+            HttpApi: globalsOf('HttpApi'),
+          }),
+        )
         break
       case 'AWS::Lambda::Function':
         functions[id] = lambdaFunction(
@@ -106,12 +127,19 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
       case 'AWS::ApiGateway::Method': {
         const integration = isObject(props.Integration) ? props.Integration : {}
         if (integration.Type !== 'AWS_PROXY') break
-        routes.push({
-          method: (str(props.HttpMethod) ?? 'ANY').toUpperCase(),
-          path: restPath(props.ResourceId, resources),
-          integration: 'rest',
-          functionId: functionIn(integration.Uri),
-        })
+        routes.push(
+          withAuthorizer(
+            {
+              method: (str(props.HttpMethod) ?? 'ANY').toUpperCase(),
+              path: restPath(props.ResourceId, resources),
+              integration: 'rest',
+              functionId: functionIn(integration.Uri),
+            },
+            props.AuthorizationType === 'CUSTOM'
+              ? cloudFormationAuthorizer(props.AuthorizerId, resources, functionIn)
+              : undefined,
+          ),
+        )
         break
       }
       case 'AWS::Serverless::Api':
@@ -136,12 +164,16 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
           (ref) => typeOf(ref) === 'AWS::ApiGatewayV2::Integration',
         )
         const integration = target ? (resources[target]?.Properties ?? {}) : {}
+        const authorizer =
+          props.AuthorizationType === 'CUSTOM'
+            ? cloudFormationAuthorizer(props.AuthorizerId, resources, functionIn)
+            : undefined
         routes.push(
           ...routeKeyRoutes(
             str(props.RouteKey) ?? '$default',
             integration.PayloadFormatVersion === '1.0' ? 'http-v1' : 'http-v2',
             functionIn(integration.IntegrationUri),
-          ),
+          ).map((route) => withAuthorizer(route, authorizer)),
         )
         break
       }
@@ -150,15 +182,20 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
   return { routes: distinctRoutes(routes), functions }
 }
 
-/** SAM adds an `Api` event's route to an API's OpenAPI definition too: keep one of each. */
+/**
+ * SAM adds an `Api` event's route to an API's OpenAPI definition too: keep one of each, the one
+ * that knows the route's authorizer (the event's `Auth`) when only one does.
+ */
 function distinctRoutes(routes: TemplateRoute[]): TemplateRoute[] {
-  const seen = new Set<string>()
-  return routes.filter((route) => {
+  const kept = new Map<string, TemplateRoute>()
+  for (const route of routes) {
     const key = `${route.integration} ${route.method} ${route.path} ${route.functionId}`
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+    const seen = kept.get(key)
+    if (seen === undefined || (seen.authorizer === undefined && route.authorizer !== undefined)) {
+      kept.set(key, route)
+    }
+  }
+  return [...kept.values()]
 }
 
 /**
@@ -246,33 +283,151 @@ function restPath(resourceId: unknown, resources: Record<string, Resource>, dept
   return `${parent === '/' ? '' : parent}/${str(resource.Properties?.PathPart) ?? ''}`
 }
 
-function samEvents(id: string, props: Json, resources: Record<string, Resource>): TemplateRoute[] {
+function samEvents(
+  id: string,
+  props: Json,
+  resources: Record<string, Resource>,
+  functionIn: (value: unknown) => string | undefined,
+  globals: { Api: Json; HttpApi: Json },
+): TemplateRoute[] {
   const events = isObject(props.Events) ? props.Events : {}
   return Object.values(events).flatMap((event): TemplateRoute[] => {
     if (!isObject(event)) return []
     const eventProps = isObject(event.Properties) ? event.Properties : {}
     const method = (str(eventProps.Method) ?? 'ANY').toUpperCase()
-    if (event.Type === 'Api') {
-      return [{ method, path: str(eventProps.Path) ?? '/', integration: 'rest', functionId: id }]
+    if (event.Type !== 'Api' && event.Type !== 'HttpApi') return []
+    const rest = event.Type === 'Api'
+    // An event without RestApiId/ApiId belongs to SAM's implicit API, configured by Globals.
+    const apiId = references(rest ? eventProps.RestApiId : eventProps.ApiId)[0]
+    const apiProps: Json =
+      (apiId && resources[apiId]?.Properties) || (rest ? globals.Api : globals.HttpApi)
+    const authorizer = samAuthorizer(apiProps, eventProps, rest, functionIn)
+    if (rest) {
+      return [
+        withAuthorizer(
+          { method, path: str(eventProps.Path) ?? '/', integration: 'rest', functionId: id },
+          authorizer,
+        ),
+      ]
     }
-    if (event.Type !== 'HttpApi') return []
-    const apiId = references(eventProps.ApiId)[0]
-    const apiProps = (apiId && resources[apiId]?.Properties) || {}
     const version = eventProps.PayloadFormatVersion ?? apiProps.PayloadFormatVersion
     const integration: Integration = version === '1.0' ? 'http-v1' : 'http-v2'
     // An HttpApi event without Path and Method is the API's `$default` route.
     if (eventProps.Path === undefined && eventProps.Method === undefined) {
-      return routeKeyRoutes('$default', integration, id)
+      return routeKeyRoutes('$default', integration, id).map((r) => withAuthorizer(r, authorizer))
     }
     return [
-      {
-        method: method === 'X-AMAZON-APIGATEWAY-ANY-METHOD' ? 'ANY' : method,
-        path: str(eventProps.Path) ?? '/',
-        integration,
-        functionId: id,
-      },
+      withAuthorizer(
+        {
+          method: method === 'X-AMAZON-APIGATEWAY-ANY-METHOD' ? 'ANY' : method,
+          path: str(eventProps.Path) ?? '/',
+          integration,
+          functionId: id,
+        },
+        authorizer,
+      ),
     ]
   })
+}
+
+const withAuthorizer = (
+  route: TemplateRoute,
+  authorizer: TemplateAuthorizer | undefined,
+): TemplateRoute => (authorizer ? { ...route, authorizer } : route)
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []
+
+const seconds = (value: unknown): number | undefined =>
+  typeof value === 'number'
+    ? value
+    : typeof value === 'string' && value !== ''
+      ? Number(value)
+      : undefined
+
+/**
+ * The Lambda authorizer SAM puts in front of an `Api`/`HttpApi` event: the event's `Auth.Authorizer`,
+ * else the API's `Auth.DefaultAuthorizer`; `NONE`, IAM, Cognito and JWT authorizers are not Lambda ones.
+ */
+function samAuthorizer(
+  apiProps: Json,
+  eventProps: Json,
+  rest: boolean,
+  functionIn: (value: unknown) => string | undefined,
+): TemplateAuthorizer | undefined {
+  const auth = isObject(apiProps.Auth) ? apiProps.Auth : {}
+  const eventAuth = isObject(eventProps.Auth) ? eventProps.Auth : {}
+  const name = str(eventAuth.Authorizer) ?? str(auth.DefaultAuthorizer)
+  const authorizers = isObject(auth.Authorizers) ? auth.Authorizers : {}
+  const definition = name === undefined ? undefined : authorizers[name]
+  if (name === undefined || !isObject(definition) || definition.FunctionArn === undefined) return
+  const identity = isObject(definition.Identity) ? definition.Identity : {}
+  const ttl = seconds(identity.ReauthorizeEvery)
+  const functionId = functionIn(definition.FunctionArn)
+  if (rest) {
+    const request = definition.FunctionPayloadType === 'REQUEST'
+    return {
+      name,
+      functionId,
+      type: request ? 'request' : 'token',
+      identitySource: request
+        ? [
+            ...strings(identity.Headers).map((h) => `method.request.header.${h}`),
+            ...strings(identity.QueryStrings).map((q) => `method.request.querystring.${q}`),
+          ]
+        : [`method.request.header.${str(identity.Header) ?? 'Authorization'}`],
+      ...(ttl === undefined ? {} : { resultTtlSeconds: ttl }),
+    }
+  }
+  return {
+    name,
+    functionId,
+    type: String(definition.AuthorizerPayloadFormatVersion) === '1.0' ? 'http-v1' : 'http-v2',
+    ...(definition.EnableSimpleResponses === true ? { responseFormat: 'simple' as const } : {}),
+    identitySource: [
+      ...strings(identity.Headers).map((h) => `$request.header.${h}`),
+      ...strings(identity.QueryStrings).map((q) => `$request.querystring.${q}`),
+    ],
+    ...(ttl === undefined ? {} : { resultTtlSeconds: ttl }),
+  }
+}
+
+/** `AWS::ApiGateway::Authorizer` (REST) or `AWS::ApiGatewayV2::Authorizer` (HTTP API) of type Lambda. */
+function cloudFormationAuthorizer(
+  authorizerId: unknown,
+  resources: Record<string, Resource>,
+  functionIn: (value: unknown) => string | undefined,
+): TemplateAuthorizer | undefined {
+  const id = references(authorizerId)[0]
+  const resource = id === undefined ? undefined : resources[id]
+  const props = isObject(resource?.Properties) ? resource.Properties : {}
+  const ttl = seconds(props.AuthorizerResultTtlInSeconds)
+  const ttlPart = ttl === undefined ? {} : { resultTtlSeconds: ttl }
+  if (id === undefined) return
+  if (resource?.Type === 'AWS::ApiGateway::Authorizer') {
+    if (props.Type !== 'TOKEN' && props.Type !== 'REQUEST') return
+    return {
+      name: id,
+      functionId: functionIn(props.AuthorizerUri),
+      type: props.Type === 'REQUEST' ? 'request' : 'token',
+      identitySource: (str(props.IdentitySource) ?? 'method.request.header.Authorization')
+        .split(',')
+        .map((source) => source.trim())
+        .filter((source) => source !== ''),
+      ...ttlPart,
+    }
+  }
+  if (resource?.Type === 'AWS::ApiGatewayV2::Authorizer' && props.AuthorizerType === 'REQUEST') {
+    return {
+      name: id,
+      functionId: functionIn(props.AuthorizerUri),
+      type: String(props.AuthorizerPayloadFormatVersion) === '1.0' ? 'http-v1' : 'http-v2',
+      ...(props.EnableSimpleResponses === true ? { responseFormat: 'simple' as const } : {}),
+      identitySource: strings(props.IdentitySource),
+      ...ttlPart,
+    }
+  }
+  return undefined
 }
 
 const CODE_EXTENSIONS = ['.mjs', '.js', '.cjs', '.ts', '.mts', '.cts']

@@ -50,3 +50,57 @@ describe('gateproof serve --authorizer (issue 16)', () => {
     }
   })
 })
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url))
+
+describe("gateproof serve --template with the template's Lambda authorizers (SAM Auth, AWS::ApiGateway*::Authorizer)", () => {
+  it('AZ20/AZ9/AZ6: REST — the default TOKEN authorizer guards /orders/{id}; /health (Authorizer: NONE) is public', async () => {
+    const url = await serve([
+      '--template',
+      `${fixtures}sam-authorizers.yaml`,
+      '--integration',
+      'rest',
+    ])
+    expect((await fetch(`${url}/orders/1`)).status).toBe(401)
+    const bad = await fetch(`${url}/orders/1`, { headers: { Authorization: 'Bearer bad' } })
+    expect(bad.status).toBe(401)
+    const good = await fetch(`${url}/orders/1`, { headers: { Authorization: 'Bearer good' } })
+    expect(good.status).toBe(200)
+    expect((await fetch(`${url}/health`)).status).toBe(200)
+  })
+
+  it('AZ34/AZ29: HTTP API — the simple-response authorizer on its x-api-key identity; the JWT route runs without a local authorizer', async () => {
+    const { url, out } = await serveFull([
+      '--template',
+      `${fixtures}sam-authorizers.yaml`,
+      '--integration',
+      'http-api',
+    ])
+    expect((await fetch(`${url}/items`)).status).toBe(401)
+    expect((await fetch(`${url}/items`, { headers: { 'x-api-key': 'no' } })).status).toBe(403)
+    expect((await fetch(`${url}/items`, { headers: { 'x-api-key': 'k1' } })).status).toBe(200)
+    expect((await fetch(`${url}/me`)).status).toBe(200)
+    expect(out()).toContain('GET /items → OrdersFunction')
+    expect(out()).toContain('[authorizer KeyAuth: http-v2, simple responses]')
+  })
+
+  it('--authorizer with a template that has its own authorizers is a usage error', async () => {
+    const io = memoryIo()
+    const code = await main(
+      [
+        'serve',
+        '--template',
+        `${fixtures}sam-authorizers.yaml`,
+        '--integration',
+        'rest',
+        '--authorizer',
+        `${authorizer}#handler`,
+        '--port',
+        '0',
+      ],
+      io,
+    )
+    expect(code).toBe(2)
+    expect(io.err()).toContain('drop --authorizer')
+  })
+})

@@ -81,6 +81,109 @@ describe('--template: routes from SAM, CloudFormation and CDK (issue 13, "routes
     ).toThrow(/Api: cannot find its OpenAPI definition nope.yaml/)
   })
 
+  it("reads SAM Auth: DefaultAuthorizer, an event's Authorizer NONE, TOKEN identity and TTL, HTTP API simple responses; a JWT authorizer is not a Lambda one", async () => {
+    const { app } = await loadTemplate('sam-authorizers.yaml', fixtures)
+    const token = {
+      name: 'TokenAuth',
+      functionId: 'AuthFunction',
+      type: 'token',
+      identitySource: ['method.request.header.Authorization'],
+      resultTtlSeconds: 0,
+    }
+    const key = {
+      name: 'KeyAuth',
+      functionId: 'SimpleAuthFunction',
+      type: 'http-v2',
+      responseFormat: 'simple',
+      identitySource: ['$request.header.x-api-key'],
+    }
+    const route = (method: string, path: string, integration: string, authorizer?: object) => ({
+      method,
+      path,
+      integration,
+      functionId: 'OrdersFunction',
+      ...(authorizer ? { authorizer } : {}),
+    })
+    expect(app.routes).toStrictEqual([
+      route('GET', '/orders/{id}', 'rest', token),
+      route('GET', '/health', 'rest'),
+      route('GET', '/items', 'http-v2', key),
+      route('GET', '/me', 'http-v2'),
+    ])
+  })
+
+  it('reads CloudFormation authorizers: ApiGateway::Authorizer (REQUEST, comma-separated sources) and ApiGatewayV2::Authorizer on CUSTOM routes', () => {
+    const fn = { 'Fn::GetAtt': ['Fn', 'Arn'] }
+    const auth = { 'Fn::GetAtt': ['AuthFn', 'Arn'] }
+    const { routes } = readTemplateApp(
+      {
+        Resources: {
+          Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
+          AuthFn: { Type: 'AWS::Lambda::Function', Properties: {} },
+          RestAuth: {
+            Type: 'AWS::ApiGateway::Authorizer',
+            Properties: {
+              Type: 'REQUEST',
+              AuthorizerUri: {
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+                'Fn::Sub': 'arn:${AWS::Partition}:apigateway:…/functions/${AuthFn.Arn}/invocations',
+              },
+              IdentitySource: 'method.request.header.X-Key, method.request.querystring.tenant',
+              AuthorizerResultTtlInSeconds: 60,
+            },
+          },
+          Method: {
+            Type: 'AWS::ApiGateway::Method',
+            Properties: {
+              HttpMethod: 'GET',
+              AuthorizationType: 'CUSTOM',
+              AuthorizerId: { Ref: 'RestAuth' },
+              Integration: { Type: 'AWS_PROXY', Uri: fn },
+            },
+          },
+          HttpAuth: {
+            Type: 'AWS::ApiGatewayV2::Authorizer',
+            Properties: {
+              AuthorizerType: 'REQUEST',
+              AuthorizerUri: auth,
+              AuthorizerPayloadFormatVersion: '1.0',
+              IdentitySource: ['$request.header.Authorization'],
+            },
+          },
+          Integration: {
+            Type: 'AWS::ApiGatewayV2::Integration',
+            Properties: { IntegrationUri: fn, PayloadFormatVersion: '2.0' },
+          },
+          Route: {
+            Type: 'AWS::ApiGatewayV2::Route',
+            Properties: {
+              RouteKey: 'GET /items',
+              AuthorizationType: 'CUSTOM',
+              AuthorizerId: { Ref: 'HttpAuth' },
+              Target: { 'Fn::Join': ['/', ['integrations', { Ref: 'Integration' }]] },
+            },
+          },
+        },
+      },
+      fixtures,
+    )
+    expect(routes.map((route) => route.authorizer)).toStrictEqual([
+      {
+        name: 'RestAuth',
+        functionId: 'AuthFn',
+        type: 'request',
+        identitySource: ['method.request.header.X-Key', 'method.request.querystring.tenant'],
+        resultTtlSeconds: 60,
+      },
+      {
+        name: 'HttpAuth',
+        functionId: 'AuthFn',
+        type: 'http-v1',
+        identitySource: ['$request.header.Authorization'],
+      },
+    ])
+  })
+
   it('synthesizes the CDK app of examples/cdk-gateway-responses (TypeScript) and reads its REST routes', async () => {
     const template = await loadTemplate('examples/cdk-gateway-responses', repo)
     try {

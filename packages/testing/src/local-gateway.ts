@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { DEFAULT_INTEGRATION_TIMEOUT_MS, type Integration, isHttpApi } from '@gateproof/core'
+import {
+  DEFAULT_INTEGRATION_TIMEOUT_MS,
+  GateproofOptionsError,
+  type Integration,
+  isHttpApi,
+} from '@gateproof/core'
 import type { Context } from 'aws-lambda'
 import { lambdaContext } from './context.js'
 import { albEvent, functionUrlEvent, httpApiEvent, httpApiV1Event, restEvent } from './events.js'
@@ -46,6 +51,12 @@ export interface LocalGatewayOptions {
   /** A Lambda authorizer in front of every route (issue 16): TOKEN/REQUEST on REST, Lambda authorizers on HTTP API. */
   authorizer?: LocalAuthorizerOptions
   /**
+   * Authorizers per route, as an API attaches them to methods: keys are routes as in `routes`
+   * with their method (`GET /orders/{id}`, `ANY /files/{path+}`); `null` means no authorizer.
+   * A route not listed gets `authorizer`. Each options object is one authorizer with its own cache.
+   */
+  routeAuthorizers?: Record<string, LocalAuthorizerOptions | null>
+  /**
    * REST `STREAM` routes (a streaming handler): the idle timeout between chunks, default
    * 300 000 (Regional, ST5); a stream silent that long is cut.
    */
@@ -86,9 +97,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       ? undefined
       : (options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration])
   const functionTimeoutMs = options.functionTimeoutMs ?? 30_000
-  const authorizer = options.authorizer
-    ? createLocalAuthorizer(options.authorizer, options.integration)
-    : undefined
+  const authorizerFor = routeAuthorizers(options)
   let inFlight = 0
 
   async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -100,6 +109,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       return
     }
     let event = toEvent(options, req, body, startedAt)
+    const authorizer = authorizerFor(req)
     if (authorizer) {
       const authorization = await authorizer.authorize(event)
       if (!authorization.allowed) {
@@ -481,6 +491,43 @@ function decodeSegment(segment: string): string {
     return decodeURIComponent(segment)
   } catch {
     return segment
+  }
+}
+
+type LocalAuthorizer = ReturnType<typeof createLocalAuthorizer>
+
+/** Which authorizer stands in front of a request's route: `routeAuthorizers`, else `authorizer`. */
+function routeAuthorizers(
+  options: LocalGatewayOptions,
+): (req: IncomingMessage) => LocalAuthorizer | undefined {
+  // One authorizer (and one result cache) per options object, as API Gateway has per authorizer.
+  const made = new Map<LocalAuthorizerOptions, LocalAuthorizer>()
+  const make = (authorizer: LocalAuthorizerOptions | null | undefined) => {
+    if (!authorizer) return undefined
+    let local = made.get(authorizer)
+    if (!local) {
+      local = createLocalAuthorizer(authorizer, options.integration)
+      made.set(authorizer, local)
+    }
+    return local
+  }
+  const fallback = make(options.authorizer)
+  const byRoute = new Map<string, LocalAuthorizer | undefined>()
+  for (const [route, authorizer] of Object.entries(options.routeAuthorizers ?? {})) {
+    const spaced = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim())
+    if (!spaced) {
+      throw new GateproofOptionsError(
+        '@gateproof/testing',
+        `routeAuthorizers keys are routes with their method, such as "GET /orders/{id}"; got ${JSON.stringify(route)}`,
+      )
+    }
+    byRoute.set(`${spaced[1]?.toUpperCase()} ${spaced[2]}`, make(authorizer))
+  }
+  if (byRoute.size === 0) return () => fallback
+  return (req) => {
+    const url = new URL(req.url ?? '/', 'http://local')
+    const route = matchRoute(options.routes ?? [], url.pathname, req.method ?? 'GET')
+    return route && byRoute.has(route.routeKey) ? byRoute.get(route.routeKey) : fallback
   }
 }
 

@@ -127,6 +127,51 @@ describe('local gateway with a Lambda authorizer (issue 16)', () => {
   })
 })
 
+describe('local gateway routeAuthorizers: authorizers per route, as an API attaches them to methods', () => {
+  it('each listed route gets its authorizer (own cache), null is none, unlisted routes get the default', async () => {
+    const calls = { a: 0, b: 0 }
+    const allowAs = (name: 'a' | 'b') => (event: { methodArn: string }) => {
+      calls[name] += 1
+      return arnAllow(event.methodArn)
+    }
+    const a = { type: 'token' as const, handler: allowAs('a'), resultTtlSeconds: 0 }
+    const b = { type: 'token' as const, handler: allowAs('b'), resultTtlSeconds: 0 }
+    gateway = await startLocalGateway({
+      integration: 'rest',
+      handler: () => ({ statusCode: 200, body: 'ok' }),
+      routes: ['GET /orders/{id}', 'ANY /health', 'GET /items'],
+      authorizer: b,
+      routeAuthorizers: { 'get /orders/{id}': a, 'ANY /health': null },
+    })
+    const headers = { Authorization: 'Bearer x' }
+    expect((await fetch(`${gateway.url}/orders/1`)).status).toBe(401)
+    expect((await fetch(`${gateway.url}/orders/1`, { headers })).status).toBe(200)
+    expect((await fetch(`${gateway.url}/health`, { method: 'POST' })).status).toBe(200)
+    expect((await fetch(`${gateway.url}/items`, { headers })).status).toBe(200)
+    expect(calls).toEqual({ a: 1, b: 1 })
+  })
+
+  it('a key without its method, or an authorizer of the wrong kind for the front door, is a clear error', async () => {
+    const token = { type: 'token' as const, handler: () => ({}) }
+    await expect(
+      startLocalGateway({
+        integration: 'rest',
+        handler: () => ({ statusCode: 200, body: '' }),
+        routeAuthorizers: { '/orders/{id}': token },
+      }),
+    ).rejects.toThrow(
+      /routes with their method, such as "GET \/orders\/\{id\}"; got "\/orders\/\{id\}"/,
+    )
+    await expect(
+      startLocalGateway({
+        integration: 'http-v2',
+        handler: () => ({ statusCode: 200, body: '' }),
+        routeAuthorizers: { 'GET /x': token },
+      }),
+    ).rejects.toThrow(/cannot stand in front of a "http-v2" integration/)
+  })
+})
+
 describe('local gateway authorizer cache on HTTP API (AZ35)', () => {
   it('AZ35: a cached simple response answers every route for the same identity', async () => {
     let calls = 0
