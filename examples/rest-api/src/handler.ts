@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics'
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda'
 import { type GateproofOptions, gateproof, getDeadline } from 'gateproof'
 import createHttpError from 'http-errors'
-import { dynamoOrderStore, type OrderStore } from './orders.js'
+import { type OrderStore, orderStoreFromEnv } from './orders.js'
 
 /** GET /orders/{id}: the business logic, free of error handling and response plumbing. */
 export function createHandler(
@@ -23,7 +23,7 @@ export function createHandler(
 const metrics = new Metrics({ namespace: 'orders', serviceName: 'orders-api' })
 const logger = new Logger({ serviceName: 'orders-api' })
 
-export const handler = createHandler(dynamoOrderStore(process.env.TABLE_NAME ?? 'orders'), {
+export const handler = createHandler(orderStoreFromEnv(), {
   metrics,
   logger,
 })

@@ -22,3 +22,24 @@ export function dynamoOrderStore(tableName: string, client = new DynamoDBClient(
     },
   }
 }
+
+/** Orders kept in memory: what `gateproof serve` answers from when no table is configured. */
+export function memoryOrderStore(orders: Order[]): OrderStore {
+  const byId = new Map(orders.map((order) => [order.id, order]))
+  return {
+    async get(id, signal) {
+      signal.throwIfAborted()
+      return byId.get(id)
+    },
+  }
+}
+
+/**
+ * DynamoDB where the template's `TABLE_NAME` is set (deployed); a sample order `42` in memory
+ * where it is not (served locally), so that a first `curl` answers 200 without an AWS account.
+ */
+export function orderStoreFromEnv(env: NodeJS.ProcessEnv = process.env): OrderStore {
+  return env.TABLE_NAME
+    ? dynamoOrderStore(env.TABLE_NAME)
+    : memoryOrderStore([{ id: '42', status: 'shipped' }])
+}

@@ -3,7 +3,7 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { type LocalGateway, startLocalGateway } from '@gateproof/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHandler } from '../src/handler.js'
-import type { OrderStore } from '../src/orders.js'
+import { type OrderStore, orderStoreFromEnv } from '../src/orders.js'
 
 let gateway: LocalGateway | undefined
 afterEach(async () => {
@@ -106,5 +106,35 @@ describe('examples/rest-api through a local REST API gateway', () => {
     await sleep(20)
     expect(aborted).toBeInstanceOf(DOMException)
     expect((aborted as DOMException).name).toBe('TimeoutError')
+  })
+})
+
+describe('where orders live: DynamoDB deployed, a sample in memory when served locally', () => {
+  it('without TABLE_NAME the sample order 42 is found and any other id is a 404 problem+json', async () => {
+    const url = await serve(orderStoreFromEnv({}))
+    expect(await get(`${url}/orders/42`)).toMatchObject({
+      status: 200,
+      body: { id: '42', status: 'shipped' },
+    })
+    expect(await get(`${url}/orders/7`)).toMatchObject({
+      status: 404,
+      contentType: 'application/problem+json',
+    })
+  })
+
+  it('with TABLE_NAME it asks DynamoDB (no region here: the SDK call fails, rendered as problem+json)', async () => {
+    const url = await serve(orderStoreFromEnv({ TABLE_NAME: 'orders' }))
+    const { AWS_REGION, AWS_DEFAULT_REGION } = process.env
+    delete process.env.AWS_REGION
+    delete process.env.AWS_DEFAULT_REGION
+    try {
+      const answer = await get(`${url}/orders/42`)
+      // 500 when the SDK fails at once; 504 if a profile gives it a region and it waits on the network.
+      expect([500, 504]).toContain(answer.status)
+      expect(answer.contentType).toBe('application/problem+json')
+    } finally {
+      if (AWS_REGION !== undefined) process.env.AWS_REGION = AWS_REGION
+      if (AWS_DEFAULT_REGION !== undefined) process.env.AWS_DEFAULT_REGION = AWS_DEFAULT_REGION
+    }
   })
 })
