@@ -1,4 +1,29 @@
-import createHttpError, { type HttpError } from 'http-errors'
+import { createRequire as requireFrom } from 'node:module'
+import type { default as createHttpErrorModule, HttpError } from 'http-errors'
+
+type CreateHttpError = typeof createHttpErrorModule
+let createHttpError: CreateHttpError | undefined
+
+/**
+ * http-errors, loaded on the first error gateproof builds rather than at import: evaluating it
+ * (depd, statuses, one class per status) is the largest single cost of importing gateproof, and
+ * a request that succeeds never needs it (issue 18). It stays http-errors itself, so the errors
+ * are its instances. The load must be synchronous (errors are thrown from synchronous code) and
+ * must survive bundling: a bundler (esbuild, webpack) sees the plain `require('http-errors')`,
+ * puts the package in the bundle and defines `require`; unbundled ESM has no `require`, so
+ * Node's own loader resolves it from here. Either way it is Node's single CommonJS instance of
+ * http-errors, the one `import createError from 'http-errors'` gives the application.
+ */
+function httpErrors(): CreateHttpError {
+  if (createHttpError === undefined) {
+    createHttpError = (
+      typeof require === 'function'
+        ? require('http-errors')
+        : requireFrom(import.meta.url)('http-errors')
+    ) as CreateHttpError
+  }
+  return createHttpError
+}
 
 export interface GateproofErrorProps {
   /** The npm package that raised it, e.g. `@gateproof/load-shedder`. */
@@ -27,5 +52,5 @@ export function gateproofError(
   const { package: pkg, data, ...rest } = props
   const extra: Record<string, unknown> = { cause: { package: pkg, data } }
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) extra[key] = value
-  return createHttpError(status, message, extra) as GateproofHttpError
+  return httpErrors()(status, message, extra) as GateproofHttpError
 }
