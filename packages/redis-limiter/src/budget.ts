@@ -53,21 +53,36 @@ export function createBudget(
   budgetMs: number,
   now: () => number = performance.now.bind(performance),
 ): Budget {
-  const queue: Pending[] = []
+  // Calls in the order they were made, in queue[head..tail); slots outside are undefined,
+  // so a settled call (and what its verdict closure holds) is garbage at once instead of
+  // surviving young-generation collections until the next timer.
+  const queue: (Pending | undefined)[] = []
   let head = 0
+  let tail = 0
   let waiting = 0
   let timer: NodeJS.Timeout | undefined
   let judging = false
+  let sweeping = false
+
+  /** Drops the settled calls at the head: one call at a time keeps the queue empty. */
+  function dropSettled(): void {
+    while (head < tail && (queue[head] as Pending).settled) {
+      queue[head] = undefined
+      head += 1
+    }
+    if (head === tail) {
+      head = 0
+      tail = 0
+    }
+  }
 
   function arm(): void {
-    while (head < queue.length && (queue[head] as Pending).settled) head += 1
-    if (head === queue.length) {
-      queue.length = 0
-      head = 0
-      return
-    }
+    dropSettled()
+    if (head === tail) return
     if (head > 1024) {
-      queue.splice(0, head)
+      queue.copyWithin(0, head, tail)
+      queue.fill(undefined, tail - head, tail)
+      tail -= head
       head = 0
     }
     const delay = Math.max(0, (queue[head] as Pending).expiresAt - now())
@@ -83,8 +98,9 @@ export function createBudget(
 
   function judge(): void {
     judging = false
+    sweeping = true
     const at = now()
-    while (head < queue.length) {
+    while (head < tail) {
       const entry = queue[head] as Pending
       if (!entry.settled) {
         if (entry.expiresAt > at) break
@@ -92,8 +108,10 @@ export function createBudget(
         waiting -= 1
         entry.expire(at - entry.expiresAt)
       }
+      queue[head] = undefined
       head += 1
     }
+    sweeping = false
     arm()
   }
 
@@ -105,12 +123,16 @@ export function createBudget(
     if (entry.settled) return false
     entry.settled = true
     waiting -= 1
+    // Not while the verdicts are given: the sweep moves the head itself.
+    if (!sweeping) dropSettled()
     return true
   }
 
   function track(onExpire: (lateMs: number) => void): Tracked {
     const entry: Pending = { expiresAt: now() + budgetMs, settled: false, expire: onExpire }
-    queue.push(entry)
+    if (tail < queue.length) queue[tail] = entry
+    else queue.push(entry)
+    tail += 1
     waiting += 1
     if (timer === undefined && !judging) arm()
     return { settle: () => settle(entry) }

@@ -20,11 +20,13 @@ import {
   type ResolvedRules,
   resolveOptions,
 } from './options.js'
-import { runScript } from './run-script.js'
+import { isNoScript } from './run-script.js'
 import {
   decodeScriptReplies,
   type LimiterScript,
   limiterScript,
+  type ReplyShape,
+  replyShape,
   type ScriptReply,
 } from './script.js'
 
@@ -45,10 +47,13 @@ interface KeyPlan {
   readonly rules: ResolvedRules
   /** KEYS of the script: rate keys, then the lease key when concurrency is on. */
   readonly scriptKeys: readonly string[]
+  /** The same, then the process key: a call that marks this process active. */
+  readonly heartbeatKeys: readonly string[]
   readonly leases: string
   readonly processesKey: string
   readonly local: LocalKey
   readonly script: LimiterScript
+  readonly shape: ReplyShape
   /** When this process next marks itself active for the key (ms, this host's clock). */
   heartbeatAt: number
   /** Gap to the next heartbeat: short at first, so a cold fleet counts itself within ms. */
@@ -151,13 +156,16 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       if (rate.shadow) shadowMask += 2 ** i
     })
     if (rules.concurrency?.shadow) shadowMask += 2 ** rules.rates.length
+    const scriptKeys = rules.concurrency ? [...keys.rates, keys.leases] : keys.rates
     const plan: KeyPlan = {
       rules,
-      scriptKeys: rules.concurrency ? [...keys.rates, keys.leases] : keys.rates,
+      scriptKeys,
+      heartbeatKeys: [...scriptKeys, keys.processes],
       leases: keys.leases,
       processesKey: keys.processes,
       local: newLocalKey(rules),
       script: scriptFor(rules),
+      shape: replyShape(rules),
       heartbeatAt: 0,
       heartbeatGapMs: FIRST_HEARTBEAT_GAP_MS,
       shadowMask,
@@ -202,16 +210,18 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
   }
 
   /** Leases granted after their requests gave up waiting would hold slots until their deadlines. */
-  function releaseLateAdmissions(reply: Promise<unknown>, plan: KeyPlan, batch: Queued[]): void {
-    reply
-      .then((raw) => {
-        const replies = decodeScriptReplies(raw, batch.length)
-        const late = batch
-          .filter((queued, j) => queued.leaseId !== '' && replies[j]?.outcome === 'admitted')
-          .map((queued) => queued.leaseId)
-        if (late.length > 0) return client.zrem(plan.leases, ...late)
-      })
-      .catch(ignore)
+  function releaseLateAdmissions(plan: KeyPlan, batch: Queued[], raw: unknown): void {
+    if (plan.rules.concurrency === undefined) return
+    let replies: ScriptReply[]
+    try {
+      replies = decodeScriptReplies(raw, batch.length, plan.shape)
+    } catch {
+      return
+    }
+    const late = batch
+      .filter((queued, j) => queued.leaseId !== '' && replies[j]?.outcome === 'admitted')
+      .map((queued) => queued.leaseId)
+    if (late.length > 0) attempt(() => client.zrem(plan.leases, ...late)).then(ignore, ignore)
   }
 
   function quotaOf(plan: KeyPlan, reply: ScriptReply): QuotaInfo | undefined {
@@ -225,12 +235,12 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     }
   }
 
-  function observe(plan: KeyPlan, reply: ScriptReply, key: string, now: number): void {
+  function observe(plan: KeyPlan, reply: ScriptReply, key: string): void {
     if (reply.processes > 0) plan.local.processes = reply.processes
     if (config.nearLimit > 0 && reply.usagePermille >= config.nearLimit * 1000) {
       telemetry.count('RedisLimiterNearLimit', {})
     }
-    if (reply.wouldRefuse !== 0) shadowRefusals(plan, reply.wouldRefuse, key, now)
+    if (reply.wouldRefuse !== 0) shadowRefusals(plan, reply.wouldRefuse, key, Date.now())
   }
 
   function shadowRefusals(plan: KeyPlan, mask: number, key: string, now: number): void {
@@ -257,9 +267,8 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     leaseId: string,
     request: LimiterRequest,
     cost: number,
-    now: number,
   ): LimiterDecision {
-    observe(plan, reply, request.key, now)
+    observe(plan, reply, request.key)
     const quota = quotaOf(plan, reply)
     if (reply.outcome === 'admitted') {
       const release = leaseId !== '' ? leaseRelease(plan, leaseId) : releaseNothing
@@ -272,7 +281,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
         : reply.retryAfterMs
     const retryAfterMs = Math.max(1, hint)
     if (reply.outcome === 'rate' && config.blockedCache) {
-      blocked.block(blockedId(request), cost, now + retryAfterMs)
+      blocked.block(blockedId(request), cost, Date.now() + retryAfterMs)
     }
     const rejected = { admitted: false as const, retryAfterMs }
     return quota
@@ -377,34 +386,37 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
 
   /** One script call, one budget and one breaker outcome for the whole batch. */
   function sendBatch(plan: KeyPlan, all: Queued[]): void {
-    const ticket = breaker.pass()
+    const passed = breaker.pass()
     // A probe risks one request's wait on a Redis that may still be down, not a batch's.
-    const batch = ticket?.probe ? all.slice(0, 1) : all
-    if (ticket === undefined || batch !== all) {
+    const batch = passed?.probe ? all.slice(0, 1) : all
+    if (passed === undefined || batch !== all) {
       for (let j = batch === all ? 0 : 1; j < all.length; j += 1) {
         const queued = all[j] as Queued
         queued.resolve(decideWithoutRedis(plan, queued.request, queued.cost, 'circuit-open'))
       }
-      if (ticket === undefined) return
+      if (passed === undefined) return
     }
+    const ticket: BreakerTicket = passed
     const now = Date.now()
     const heartbeat = now >= plan.heartbeatAt
     if (heartbeat) {
       plan.heartbeatAt = now + plan.heartbeatGapMs
       plan.heartbeatGapMs = Math.min(heartbeatEveryMs, plan.heartbeatGapMs * 2)
     }
-    const args: (string | number)[] = [heartbeat ? instance : '']
+    const keys = heartbeat ? plan.heartbeatKeys : plan.scriptKeys
+    // KEYS and ARGV in one array, spread once into the client call.
+    const keysAndArgs: (string | number)[] = keys.slice()
+    keysAndArgs.push(heartbeat ? instance : '')
     if (plan.rules.concurrency) {
       for (const queued of batch) {
-        args.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
+        keysAndArgs.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
       }
     } else {
-      for (const queued of batch) args.push(PRIORITY_INDEX[queued.priority], queued.cost)
+      for (const queued of batch) keysAndArgs.push(PRIORITY_INDEX[queued.priority], queued.cost)
     }
-    const keys = heartbeat ? [...plan.scriptKeys, plan.processesKey] : plan.scriptKeys
-    const reply = runScript(client, plan.script, keys, args)
+    const { script } = plan
+    let reloaded = false
     const tracked = budget.track(function budgetExpired(lateMs) {
-      releaseLateAdmissions(reply, plan, batch)
       // A verdict more than a budget late means this process stalled (CPU starved), not
       // Redis: the request still falls back, but the breaker does not blame Redis.
       const stalled = lateMs > budgetMs && !ticket.probe
@@ -417,35 +429,45 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
         new BudgetExceededError(budgetMs),
       )
     })
-    reply.then(
-      (raw) => {
-        if (!tracked.settle()) return
-        let replies: ScriptReply[]
-        try {
-          replies = decodeScriptReplies(raw, batch.length)
-        } catch (error) {
-          return failBatch(plan, batch, ticket, heartbeat, 'error', error)
-        }
-        breaker.succeeded(ticket)
-        const decidedAt = Date.now()
-        for (let j = 0; j < batch.length; j += 1) {
-          const queued = batch[j] as Queued
-          queued.resolve(
-            decide(
-              plan,
-              replies[j] as ScriptReply,
-              queued.leaseId,
-              queued.request,
-              queued.cost,
-              decidedAt,
-            ),
-          )
-        }
-      },
-      (error: unknown) => {
-        if (tracked.settle()) failBatch(plan, batch, ticket, heartbeat, 'error', error)
-      },
-    )
+    // The reply and error handlers are attached to the client's own promise: no promise in
+    // between, so a decision costs one promise of the client's and the caller's own.
+    function onReply(raw: unknown): void {
+      if (!tracked.settle()) {
+        releaseLateAdmissions(plan, batch, raw)
+        return
+      }
+      let replies: ScriptReply[]
+      try {
+        replies = decodeScriptReplies(raw, batch.length, plan.shape)
+      } catch (error) {
+        failBatch(plan, batch, ticket, heartbeat, 'error', error)
+        return
+      }
+      breaker.succeeded(ticket)
+      for (let j = 0; j < batch.length; j += 1) {
+        const queued = batch[j] as Queued
+        queued.resolve(
+          decide(plan, replies[j] as ScriptReply, queued.leaseId, queued.request, queued.cost),
+        )
+      }
+    }
+    function onError(error: unknown): void {
+      // NOSCRIPT (after a restart, a failover or SCRIPT FLUSH): one EVAL, which also loads
+      // the script for the next call — sent even when the budget has run out, for that.
+      if (!reloaded && isNoScript(error)) {
+        reloaded = true
+        attempt(() => client.eval(script.body, keys.length, ...keysAndArgs)).then(onReply, onError)
+        return
+      }
+      if (tracked.settle()) failBatch(plan, batch, ticket, heartbeat, 'error', error)
+    }
+    let sent: Promise<unknown>
+    try {
+      sent = client.evalsha(script.sha, keys.length, ...keysAndArgs)
+    } catch (error) {
+      sent = Promise.reject(error)
+    }
+    sent.then(onReply, onError)
   }
 
   function failBatch(
@@ -468,8 +490,9 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
   function acquire(request: LimiterRequest): Promise<LimiterDecision> {
     const plan = planFor(request.key)
     const cost = costOf(request)
-    const startedAt = Date.now()
-    if (config.blockedCache) {
+    // Most of the time nothing is blocked and nothing waits: no clock read, no key id built.
+    const startedAt = config.maxWaitMs > 0 || blocked.size > 0 ? Date.now() : 0
+    if (config.blockedCache && blocked.size > 0) {
       const blockedMs = blocked.blockedFor(blockedId(request), cost, startedAt)
       if (blockedMs > 0 && !(config.maxWaitMs >= blockedMs)) {
         return Promise.resolve({ admitted: false, retryAfterMs: blockedMs, reason: 'rate' })

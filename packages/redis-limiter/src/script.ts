@@ -13,9 +13,47 @@ export interface LimiterScript {
 /** A number as Lua reads it back exactly (JS prints the shortest round-trip form). */
 const lua = (n: number): string => String(n)
 
-/** `cells[p]` without a table: priority 1 critical, 2 normal, 3 sheddable. */
+/**
+ * `cells[p]` without a table: priority 1 critical, 2 normal, 3 sheddable. The priority
+ * stays the ARGV string: comparing it costs Redis less than `tonumber`.
+ */
 const byPriority = (values: { critical: number; normal: number; sheddable: number }): string =>
-  `((p == 1 and ${lua(values.critical)}) or (p == 2 and ${lua(values.normal)}) or ${lua(values.sheddable)})`
+  `((p == '2' and ${lua(values.normal)}) or (p == '1' and ${lua(values.critical)}) or ${lua(values.sheddable)})`
+
+/** Which fields the reply of one request carries: only those the rules can make vary. */
+export interface ReplyShape {
+  /** Per request: outcome, retryAfterMs, usage, then the optional fields below in this order. */
+  readonly fields: number
+  /** remaining and resetMs of the tightest enforced rate rule: some rate rule is enforced. */
+  readonly quota: boolean
+  /** The index of that rule: more than one rate rule is enforced (otherwise `fixedRule`). */
+  readonly rule: boolean
+  /** The rule `remaining` describes when the reply does not say: -1 without an enforced rate. */
+  readonly fixedRule: number
+  /** Leases held: a concurrency limit is set. */
+  readonly held: boolean
+  /** Mask of shadow rules that would have refused: some rule is in shadow mode. */
+  readonly would: boolean
+}
+
+export function replyShape(rules: ResolvedRules): ReplyShape {
+  const enforced: number[] = []
+  rules.rates.forEach((rate, i) => {
+    if (!rate.shadow) enforced.push(i)
+  })
+  const quota = enforced.length > 0
+  const rule = enforced.length > 1
+  const held = rules.concurrency !== undefined
+  const would = rules.rates.some((rate) => rate.shadow) || rules.concurrency?.shadow === true
+  return {
+    fields: 3 + (quota ? 2 : 0) + (rule ? 1 : 0) + (held ? 1 : 0) + (would ? 1 : 0),
+    quota,
+    rule,
+    fixedRule: enforced.length === 1 ? (enforced[0] as number) : -1,
+    held,
+    would,
+  }
+}
 
 /**
  * The script for one set of rules, generated once per rule set with its limits written
@@ -25,7 +63,7 @@ const byPriority = (values: { critical: number; normal: number; sheddable: numbe
  * order: GCRA for each rate window and a lease semaphore for concurrency, checked
  * together and committed only when every enforced rule admits, so a request refused by
  * one rule uses up nothing of the others. Time, the TATs and the lease count are read
- * once per call and each TAT written once.
+ * once per call and each TAT written once, and only when it moved.
  *
  * KEYS: the rate keys (string: theoretical arrival time, TAT, µs of Redis time), the
  * lease key (sorted set: lease id → expiry) when concurrency is on, then the process
@@ -34,12 +72,14 @@ const byPriority = (values: { critical: number; normal: number; sheddable: numbe
  * 2 normal, 3 sheddable), cost in cells and, with concurrency, lease id and lease
  * lifetime in ms (the request's remaining time to its deadline).
  *
- * Reply: the processes active in the window (-1 when not asked), then 8 integers per
- * request — outcome (1 admitted, 2 refused by a rate, 3 refused by concurrency),
- * retryAfterMs, remaining and resetMs of the tightest enforced rate rule, leases held,
- * mask of shadow rules that would have refused (bit i for rate rule i, bit n for
- * concurrency), highest use of any rule in per mille, index of the rate rule
- * `remaining` describes (-1 none). Integers only: Redis truncates Lua floats.
+ * Reply: the processes active in the window (-1 when not asked), then per request the
+ * fields of `replyShape(rules)`: outcome (1 admitted, 2 refused by a rate, 3 refused by
+ * concurrency), retryAfterMs, highest use of any rule in per mille, then — only when the
+ * rules can make them vary — remaining and resetMs of the tightest enforced rate rule,
+ * the index of that rule, leases held, mask of shadow rules that would have refused (bit
+ * i for rate rule i, bit n for concurrency). Integers only: Redis truncates Lua floats.
+ * Each reply field costs Redis and the client a little, so none is sent that the client
+ * already knows.
  *
  * Time is Redis `TIME`, never the caller's clock, so hosts with skewed clocks share one
  * timeline; lease lifetimes are sent as durations for the same reason.
@@ -48,13 +88,15 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
   const { rates, concurrency } = rules
   const n = rates.length
   const k = concurrency ? 4 : 2
+  const shape = replyShape(rules)
   const lines: string[] = [
     "local t = redis.call('TIME')",
     // Rates in whole microseconds: exact in a double, and stored with '%d', which costs
     // Redis a third less than a float format. Leases and processes in ms.
     'local us = t[1] * 1000000 + t[2]',
     'local now = us / 1000',
-    'local out = { -1 }',
+    // Sized for one request, the usual batch: a table that grows is allocated again.
+    `local out = { -1${', 0'.repeat(shape.fields)} }`,
     "if ARGV[1] ~= '' then",
     '  local pkey = KEYS[#KEYS]',
     "  redis.call('ZADD', pkey, now, ARGV[1])",
@@ -77,16 +119,17 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
       "local held = redis.call('ZCARD', lkey)",
       'local longest = 0',
     )
-  } else {
-    lines.push('local held = 0')
   }
   lines.push(
     'local o = 1',
     `for j = 2, #ARGV, ${k} do`,
-    '  local p = tonumber(ARGV[j])',
-    '  local cost = tonumber(ARGV[j + 1])',
-    '  local outcome, retry, would, usage = 1, 0, 0, 0',
+    '  local p = ARGV[j]',
+    // Most requests cost 1: no `tonumber` for them.
+    '  local cost = ARGV[j + 1]',
+    "  if cost == '1' then cost = 1 else cost = tonumber(cost) end",
+    '  local outcome, retry, usage = 1, 0, 0',
   )
+  if (shape.would) lines.push('  local would = 0')
   rates.forEach((rate, i) => {
     const interval = lua(rate.interval * 1000)
     lines.push(
@@ -133,7 +176,7 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
       '  end',
     )
   }
-  lines.push('  local rule, remaining, reset = -1, 0, 0')
+  if (shape.quota) lines.push('  local rule, remaining, reset = -1, 0, 0')
   rates.forEach((rate, i) => {
     lines.push(`  if outcome == 1 and ok${i} then tat${i} = nt${i}; dirty${i} = true end`)
     if (rate.shadow) return
@@ -142,18 +185,16 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
       `  if rule < 0 or left${i} < remaining then rule = ${i}; remaining = left${i}; reset = math.ceil((tat${i} - us) / 1000) end`,
     )
   })
-  lines.push(
-    '  out[o + 1] = outcome',
-    '  out[o + 2] = retry',
-    '  out[o + 3] = remaining',
-    '  out[o + 4] = reset',
-    '  out[o + 5] = held',
-    '  out[o + 6] = would',
-    '  out[o + 7] = usage',
-    '  out[o + 8] = rule',
-    '  o = o + 8',
-    'end',
-  )
+  // The order of `ReplyShape` and `decodeScriptReplies`.
+  const fields = ['outcome', 'retry', 'usage']
+  if (shape.quota) fields.push('remaining', 'reset')
+  if (shape.rule) fields.push('rule')
+  if (shape.held) fields.push('held')
+  if (shape.would) fields.push('would')
+  fields.forEach((field, f) => {
+    lines.push(`  out[o + ${f + 1}] = ${field}`)
+  })
+  lines.push(`  o = o + ${shape.fields}`, 'end')
   rates.forEach((_rate, i) => {
     lines.push(
       `if dirty${i} then redis.call('SET', KEYS[${i + 1}], string.format('%d', tat${i}), 'PX', math.ceil((tat${i} - us) / 1000)) end`,
@@ -190,8 +231,6 @@ export interface ScriptReply {
   rule: number
 }
 
-export const REPLY_FIELDS = 8
-
 const OUTCOMES: readonly (ScriptOutcome | undefined)[] = [
   undefined,
   'admitted',
@@ -200,31 +239,56 @@ const OUTCOMES: readonly (ScriptOutcome | undefined)[] = [
 ]
 
 /**
- * Reads the script's reply for `count` requests; anything else means a key holds
- * foreign data or the script is wrong.
+ * Reads the script's reply for `count` requests of the rules of `shape`; anything else
+ * means a key holds foreign data or the script is wrong.
  */
-export function decodeScriptReplies(reply: unknown, count: number): ScriptReply[] {
-  if (!Array.isArray(reply) || reply.length !== 1 + count * REPLY_FIELDS) throw unexpected(reply)
-  const processes = reply[0]
-  if (!Number.isInteger(processes)) throw unexpected(reply)
+export function decodeScriptReplies(
+  reply: unknown,
+  count: number,
+  shape: ReplyShape,
+): ScriptReply[] {
+  const size = shape.fields
+  if (!Array.isArray(reply) || reply.length !== 1 + count * size) throw unexpected(reply)
+  for (let i = 0; i < reply.length; i += 1) {
+    if (!Number.isInteger(reply[i])) throw unexpected(reply)
+  }
+  const processes = reply[0] as number
   const replies: ScriptReply[] = new Array(count)
   for (let j = 0; j < count; j += 1) {
-    const k = 1 + j * REPLY_FIELDS
-    for (let f = 0; f < REPLY_FIELDS; f += 1) {
-      if (!Number.isInteger(reply[k + f])) throw unexpected(reply)
-    }
+    let k = 1 + j * size
     const outcome = OUTCOMES[reply[k] as number]
     if (outcome === undefined) throw unexpected(reply)
+    const retryAfterMs = reply[k + 1] as number
+    const usagePermille = reply[k + 2] as number
+    k += 3
+    let remaining = 0
+    let resetMs = 0
+    let rule = shape.fixedRule
+    if (shape.quota) {
+      remaining = reply[k] as number
+      resetMs = reply[k + 1] as number
+      k += 2
+    }
+    if (shape.rule) {
+      rule = reply[k] as number
+      k += 1
+    }
+    let held = 0
+    if (shape.held) {
+      held = reply[k] as number
+      k += 1
+    }
+    const wouldRefuse = shape.would ? (reply[k] as number) : 0
     replies[j] = {
       outcome,
-      retryAfterMs: reply[k + 1],
-      remaining: reply[k + 2],
-      resetMs: reply[k + 3],
-      held: reply[k + 4],
-      wouldRefuse: reply[k + 5],
-      usagePermille: reply[k + 6],
+      retryAfterMs,
+      remaining,
+      resetMs,
+      held,
+      wouldRefuse,
+      usagePermille,
       processes,
-      rule: reply[k + 7],
+      rule,
     }
   }
   return replies
