@@ -71,7 +71,10 @@ ${table(
 **${signed(addedKb, 'KB')}** minified (target ≤ +30 KB) over ${BASELINE}.
 \`gateproof({ proxyShape: false })\` bundles ${signed((handlers[PRESET].bytes - handlers['gateproof({ proxyShape: false })'].bytes) / 1024, 'KB')} less than
 \`gateproof()\`: a part switched off by an option at run time stays in the bundle, since the bundler
-cannot know the option (0 KB here means nothing is tree-shaken).
+cannot know the option (0 KB here means nothing is tree-shaken). For the same reason
+\`gateproof({ streaming: true })\` and \`gateproof()\` ship the same code: \`streaming\` is an option of
+the one preset, so every handler that imports \`gateproof\` carries the streaming parts; the
+streaming row differs only by what building that handler runs.
 
 ## Packages on their own (whole namespace, dependencies inside)
 

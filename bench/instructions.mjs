@@ -147,7 +147,12 @@ if (ONLY !== 'warm') {
       handlers: count(
         pick(
           handlers,
-          only('HANDLERS', [bundles.BASELINE, bundles.PRESET, 'gateproof({ proxyShape: false })']),
+          only('HANDLERS', [
+            bundles.BASELINE,
+            bundles.PRESET,
+            'gateproof({ proxyShape: false })',
+            'gateproof({ streaming: true })',
+          ]),
         ),
       ),
       packages: count(pick(packages, only('PACKAGES', []))),

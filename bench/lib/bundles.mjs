@@ -33,6 +33,15 @@ import { gateproof } from 'gateproof'
 ${BODY}
 export const handler = gateproof(${WORK}, { proxyShape: false })
 `,
+  // The Lambda runtime provides `awslambda` to a streaming handler's module; a plain `node`
+  // import does not, so the bundle sets the part streaming needs before building the handler.
+  // The same work: a streaming handler may answer with a plain string body.
+  'gateproof({ streaming: true })': `
+import { gateproof } from 'gateproof'
+${BODY}
+globalThis.awslambda ??= { streamifyResponse: (handler) => handler, HttpResponseStream: { from: (stream) => stream } }
+export const handler = gateproof(${WORK}, { streaming: true })
+`,
   'Middy + http-error-handler + Powertools Metrics, Logger': `
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics } from '@aws-lambda-powertools/metrics'
