@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import { markSteppedAside } from './front-door.js'
 import { GateproofOptionsError } from './options.js'
-import { markFailureLogged, peekRequestState, type RequestLike } from './request-state.js'
+import { type RequestLike, requestState } from './request-state.js'
 
 export interface TelemetryOptions {
   /** A Powertools `Metrics` instance; gateproof's metrics go out as single-metric EMF lines. */
@@ -53,12 +53,48 @@ export interface Telemetry {
  * `Metrics` and `Console` for every `singleMetric()` call (~50 µs), and a single-metric
  * instance clears its dimensions after each line anyway. It carries the namespace and
  * default dimensions the user's instance has at that first metric.
+ *
+ * Each set of dimension values seen gets its own emitter (derived from that first one, up
+ * to `MAX_EMITTERS`) holding them as default dimensions, so a metric is one `addMetric`:
+ * the dimensions are bounded by design (status, error type, reason, integration), and
+ * Powertools' `addDimension` costs ~0.6 µs each (two invocation-store reads of
+ * `process.env` and two copies of the dimension maps per call). The line is the same:
+ * Powertools writes default dimensions first, in the order given, and ours come after
+ * the user's own defaults either way. (One difference: a user default dimension with the
+ * same name as one of ours draws Powertools' "already added" warning once per emitter
+ * rather than once per metric; the line itself is the same.)
  */
 export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Telemetry {
   const { metrics } = options
   const logger = options.logger === false ? undefined : options.logger
   const consoleFallback = options.logger !== false
   let emitter: Metrics | undefined
+  const emitters = new Map<string, Metrics>()
+  /** The emitter for one set of dimensions: cached, or (past the cap) the first one with them added. */
+  const emitterFor = (first: Metrics, dimensions: Dimensions): Metrics => {
+    // The names and values in order (the line's dimensions follow it), each prefixed by its
+    // length so that no two sets share a key whatever characters they hold.
+    let key = ''
+    for (const name of Object.keys(dimensions)) {
+      const value = dimensions[name]
+      if (value === undefined || value === '') continue
+      const text = String(value)
+      key += `${name.length}:${name}${text.length}:${text}`
+    }
+    if (key === '') return first
+    const cached = emitters.get(key)
+    if (cached !== undefined) return cached
+    const kept = keptDimensions(dimensions)
+    if (emitters.size >= MAX_EMITTERS) {
+      first.addDimensions(kept)
+      return first
+    }
+    // Not chained: any 2.x Metrics (the peer range) will do.
+    const made = first.singleMetric()
+    made.setDefaultDimensions(kept)
+    emitters.set(key, made)
+    return made
+  }
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (!logger) return
     try {
@@ -74,22 +110,20 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
       if (!metrics) return
       try {
         emitter ??= metrics.singleMetric()
-        const single = emitter
-        for (const [key, dimensionValue] of Object.entries(dimensions)) {
-          if (dimensionValue === undefined || dimensionValue === '') continue
-          single.addDimension(key, String(dimensionValue))
-        }
-        single.addMetric(name, 'Count', value)
+        emitterFor(emitter, dimensions).addMetric(name, 'Count', value)
       } catch (error) {
         // A half-built line must not leak its dimensions into the next one.
         emitter = undefined
+        emitters.clear()
         reportTelemetryFailure(logger, pkg, 'metric', error)
       }
     },
     log,
     logFailure(request, level, message, fields) {
-      if (peekRequestState(request)?.failureLogged === true) return
-      markFailureLogged(request)
+      const state = requestState(request)
+      if (state.failureLogged) return
+      // H7: later parts see it and stay quiet.
+      state.failureLogged = true
       if (logger) log(level, message, fields)
       else if (consoleFallback && fields.statusCode >= 500) consoleLine(pkg, message, fields)
     },
@@ -100,6 +134,20 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
       })
     },
   }
+}
+
+/** Emitters kept per telemetry instance, one per set of dimension values (see `createTelemetry`). */
+const MAX_EMITTERS = 32
+
+/** The dimensions that go on the line: as strings, undefined and empty ones left out. */
+function keptDimensions(dimensions: Dimensions): Record<string, string> {
+  const kept: Record<string, string> = {}
+  for (const name of Object.keys(dimensions)) {
+    const value = dimensions[name]
+    if (value === undefined || value === '') continue
+    kept[name] = String(value)
+  }
+  return kept
 }
 
 /**

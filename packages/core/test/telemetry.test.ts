@@ -106,6 +106,54 @@ describe('telemetry: metrics', () => {
     })
   })
 
+  it('keeps each line to its own dimensions when sets alternate, past the emitter cache too', () => {
+    const metrics = new Metrics({
+      namespace: 'test',
+      serviceName: 'orders',
+      defaultDimensions: { environment: 'prod' },
+    })
+    const telemetry = createTelemetry('@gateproof/error-mapper', { metrics })
+    // More distinct sets than the telemetry keeps emitters for, each counted twice, interleaved.
+    const sets = Array.from({ length: 40 }, (_, i) => ({
+      StatusCode: 500 + (i % 4),
+      ErrorType: `Type${i}`,
+      Integration: i % 2 === 0 ? 'rest' : undefined,
+    }))
+    for (const round of [1, 2]) {
+      for (const dimensions of sets) telemetry.count('Error', dimensions, round)
+    }
+    telemetry.count('Error', {})
+    const expected = [1, 2].flatMap((round) =>
+      sets.map((dimensions) => ({
+        value: round,
+        dimensions: {
+          service: 'orders',
+          environment: 'prod',
+          StatusCode: String(dimensions.StatusCode),
+          ErrorType: dimensions.ErrorType,
+          ...(dimensions.Integration === undefined ? {} : { Integration: 'rest' }),
+        },
+      })),
+    )
+    expected.push({ value: 1, dimensions: { service: 'orders', environment: 'prod' } } as never)
+    expect(capture.metrics().map(({ value, dimensions }) => ({ value, dimensions }))).toEqual(
+      expected,
+    )
+    // The same dimension order on the line as in the call, after the defaults.
+    const last = JSON.parse(capture.lines[capture.lines.length - 2] as string)
+    expect(last._aws.CloudWatchMetrics[0].Dimensions).toEqual([
+      ['service', 'environment', 'StatusCode', 'ErrorType'],
+    ])
+    expect(Object.keys(last)).toEqual([
+      '_aws',
+      'service',
+      'environment',
+      'StatusCode',
+      'ErrorType',
+      'Error',
+    ])
+  })
+
   it('is silent without a Metrics instance', () => {
     const telemetry = createTelemetry('@gateproof/load-shedder')
     telemetry.count('RequestsShed', { reason: 'deadline' })
