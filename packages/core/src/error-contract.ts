@@ -91,14 +91,15 @@ export function errorContract(
   const errorType =
     sanitizeHeaderValue(error.errorType ?? '') ||
     sanitizeHeaderValue(errorTypeFor(status, errorTypes))
-  const contract: ErrorContract = {
+  // Members added in the contract's order (it is the body's): no spread of a throwaway object.
+  const contract = {
     type: error.type ?? 'about:blank',
     title: error.title ?? statusTitle(status),
     status,
-    ...(expose && error.detail ? { detail: error.detail } : undefined),
-    errorType,
-    ...(error.requestId ? { requestId: error.requestId } : undefined),
-  }
+  } as ErrorContract
+  if (expose && error.detail) contract.detail = error.detail
+  contract.errorType = errorType
+  if (error.requestId) contract.requestId = error.requestId
   if (expose && error.extensions) {
     for (const [key, value] of Object.entries(error.extensions)) {
       if (!CONTRACT_MEMBERS.has(key)) contract[key] = value
@@ -151,19 +152,27 @@ function safeFormat(
   contract: ErrorContract,
   format: ErrorFormat | undefined,
 ): { body: string; contentType: string } {
-  for (const attempt of [format, 'problem'] as const) {
-    try {
-      const formatted = formatErrorBody(contract, attempt)
-      if (typeof formatted?.body === 'string' && typeof formatted.contentType === 'string') {
-        return formatted
-      }
-    } catch {
-      // try the next format
-    }
-  }
+  const formatted = tryFormat(contract, format) ?? tryFormat(contract, 'problem')
+  if (formatted !== undefined) return formatted
   // Extensions are the only members that can fail to serialise (BigInt, cycles).
   const { type, title, status, detail, errorType, requestId } = contract
   return formatErrorBody({ type, title, status, detail, errorType, requestId }, 'problem')
+}
+
+/** The body in one format, or `undefined` when formatting throws or returns no string body. */
+function tryFormat(
+  contract: ErrorContract,
+  format: ErrorFormat | undefined,
+): { body: string; contentType: string } | undefined {
+  try {
+    const formatted = formatErrorBody(contract, format)
+    if (typeof formatted?.body === 'string' && typeof formatted.contentType === 'string') {
+      return formatted
+    }
+  } catch {
+    // the caller tries the next format
+  }
+  return undefined
 }
 
 /**

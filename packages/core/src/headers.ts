@@ -30,6 +30,11 @@ export function findHeaderKey(headers: Record<string, unknown>, name: string): s
 export function setHeader(headers: Record<string, unknown>, name: string, value: unknown): void {
   const existing = findHeaderKey(headers, name)
   if (existing !== undefined && existing !== name) delete headers[existing]
+  defineHeader(headers, name, value)
+}
+
+/** Sets one own entry, `__proto__` included. */
+function defineHeader(headers: Record<string, unknown>, name: string, value: unknown): void {
   if (name === '__proto__') {
     // Assignment would set the prototype (or do nothing): define it as the own key it is.
     Object.defineProperty(headers, name, {
@@ -80,26 +85,38 @@ export function mergeHeaders(
   ...sources: Array<Record<string, unknown> | null | undefined>
 ): Record<string, string> {
   const merged: Record<string, string> = {}
+  // The names in `merged`, lower-cased: one name per header whatever its casing (as
+  // `setHeader` keeps it), found without lower-casing every key again for each new one.
+  const lowerNames: string[] = []
+  const names: string[] = []
   for (const source of sources) {
     if (!source) continue
     // A thrown error's `headers` may be a Proxy or have throwing getters: read it safely.
-    const entries = safeEntries(source)
-    for (const [name, value] of entries) {
-      const text = headerText(value)
+    const keys = safeKeys(source)
+    for (const name of keys) {
+      const text = headerText(readThrownField(source, name))
       if (text === undefined || !isValidHeaderName(name) || hasSplittingChars(text)) continue
-      setHeader(merged, name, sanitizeHeaderValue(text))
+      const lower = name.toLowerCase()
+      const index = lowerNames.indexOf(lower)
+      if (index === -1) {
+        lowerNames.push(lower)
+        names.push(name)
+      } else {
+        const existing = names[index] as string
+        if (existing !== name) delete merged[existing]
+        names[index] = name
+      }
+      defineHeader(merged, name, sanitizeHeaderValue(text))
     }
   }
   return merged
 }
 
-/** Own enumerable entries, read without trusting the map (a Proxy, a throwing getter). */
-function safeEntries(source: object): Array<[string, unknown]> {
-  let keys: string[]
+/** Own enumerable keys, read without trusting the map (a Proxy whose `ownKeys` throws). */
+function safeKeys(source: object): string[] {
   try {
-    keys = Object.keys(source)
+    return Object.keys(source)
   } catch {
     return []
   }
-  return keys.map((key) => [key, readThrownField(source, key)])
 }

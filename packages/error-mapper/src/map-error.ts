@@ -136,6 +136,8 @@ function messageOf(thrown: unknown): string | undefined {
 
 /** The error's own headers minus those the renderer owns; a bag that cannot be read adds none. */
 function safeHeaders(headers: unknown): Record<string, string> {
+  // Most mappings carry none: an empty map without reading or merging anything.
+  if (headers === undefined || headers === null) return {}
   const kept: Record<string, unknown> = {}
   const read = readThrownHeaders(headers)
   for (const name in read) {
