@@ -146,9 +146,15 @@ export const httpStatusRule: ErrorRule = {
  */
 export const timeoutRule: ErrorRule = {
   name: 'timeout',
+  // The two fields it decides on, not every fact `readThrown` gathers: it runs for every
+  // error no earlier rule took, a plain `Error` included.
   match: (error) => {
-    const { name, code } = readThrown(error)
-    return name === 'TimeoutError' || name === 'AbortError' || code === 'ABORT_ERR'
+    const name = readThrownField(error, 'name')
+    return (
+      name === 'TimeoutError' ||
+      name === 'AbortError' ||
+      readThrownField(error, 'code') === 'ABORT_ERR'
+    )
   },
   map: (_error, { integration }) => ({ status: timeoutStatusFor(integration) }),
 }
