@@ -1,0 +1,173 @@
+// "Deployable as written": every example function is built the way its template tells `sam build`
+// (Metadata.BuildMethod esbuild with its BuildProperties, SAM's defaults for the rest: bundle,
+// platform node, format cjs, target es2020, minify), then loaded and invoked in a fresh process from
+// a directory with no node_modules, as the Lambda runtime loads it (`.mjs` imported, `.js` required).
+// An ESM bundle of http-errors fails there ("Dynamic require of "path" is not supported": depd is
+// CommonJS), which no test that imports the sources can see.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  httpApiAuthorizerEvent,
+  httpApiEvent,
+  restEvent,
+  tokenAuthorizerEvent,
+} from '@gateproof/testing'
+import type { APIGatewayEventRequestContextV2 } from 'aws-lambda'
+import { build, type Format } from 'esbuild'
+import { afterAll, describe, expect, it } from 'vitest'
+import { loadTemplate } from '../packages/observability/src/index.js'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+const out = mkdtempSync(join(tmpdir(), 'gateproof-deploy-'))
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+type Json = Record<string, unknown>
+
+/** What to send each function, and what it must answer. */
+interface Invocation {
+  event: unknown
+  expect: (result: Json) => void
+}
+
+const ctx = { remainingMs: 30_000 }
+
+const INVOCATIONS: Record<string, Record<string, Invocation[]>> = {
+  'examples/rest-api': {
+    GetOrderFunction: [
+      {
+        event: restEvent({
+          path: '/orders/42',
+          resource: '/orders/{id}',
+          pathParameters: { id: '42' },
+        }),
+        expect: (r) => expect(r).toMatchObject({ statusCode: 200 }),
+      },
+      {
+        // The error path: http-errors and the error contract, in the bundle.
+        event: restEvent({
+          path: '/orders/7',
+          resource: '/orders/{id}',
+          pathParameters: { id: '7' },
+        }),
+        expect: (r) => {
+          expect(r).toMatchObject({ statusCode: 404 })
+          expect(JSON.stringify(r.headers)).toContain('application/problem+json')
+        },
+      },
+    ],
+  },
+  'examples/authorizer': {
+    TokenAuthorizerFunction: [
+      {
+        event: tokenAuthorizerEvent({ authorizationToken: 'Bearer alice-token' }),
+        expect: (r) => expect(JSON.stringify(r.policyDocument)).toContain('"Allow"'),
+      },
+    ],
+    HttpAuthorizerFunction: [
+      {
+        event: httpApiAuthorizerEvent({ headers: { authorization: 'Bearer bob-token' } }),
+        expect: (r) => expect(r).toMatchObject({ isAuthorized: true }),
+      },
+    ],
+    RestOrdersFunction: [
+      {
+        event: restEvent({ path: '/orders/1', pathParameters: { id: '1' } }),
+        expect: (r) => expect(r).toMatchObject({ statusCode: 200 }),
+      },
+    ],
+    HttpOrdersFunction: [
+      {
+        event: httpApiEvent({
+          rawPath: '/orders/1',
+          pathParameters: { id: '1' },
+          // The simple authorizer's context, as HTTP API hands it to the integration (AZ30).
+          requestContext: {
+            authorizer: { lambda: { userId: 'bob', scopes: [] } },
+          } as unknown as Partial<APIGatewayEventRequestContextV2>,
+        }),
+        expect: (r) => expect(r).toMatchObject({ statusCode: 200 }),
+      },
+    ],
+  },
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+
+/** Runs in the fresh process: loads the bundle as the runtime does and answers each event. */
+const RUNNER = `
+const { createRequire } = require('node:module')
+const { pathToFileURL } = require('node:url')
+const [file, exportName, eventsFile] = process.argv.slice(2)
+const events = JSON.parse(require('node:fs').readFileSync(eventsFile, 'utf8'))
+const context = {
+  awsRequestId: 'deploy-test', functionName: 'f', functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', memoryLimitInMB: '1024',
+  logGroupName: 'g', logStreamName: 's', callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => ${ctx.remainingMs},
+}
+;(async () => {
+  const mod = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : createRequire(__filename)(file)
+  const results = []
+  for (const event of events) results.push(await mod[exportName](event, context))
+  process.stdout.write('\\n@@' + JSON.stringify(results))
+})().catch((error) => { console.error(error); process.exit(1) })
+`
+
+describe('examples deploy as their templates build them (sam build with esbuild)', () => {
+  for (const [example, functions] of Object.entries(INVOCATIONS)) {
+    it(`${example}: every esbuild function bundles, loads with no node_modules and answers`, async () => {
+      const template = await loadTemplate(join(ROOT, example, 'template.yaml'))
+      const built = Object.entries(template.resources).filter(
+        ([, r]) => r.Type === 'AWS::Serverless::Function' && r.Metadata?.BuildMethod === 'esbuild',
+      )
+      expect(built.map(([id]) => id).sort()).toEqual(Object.keys(functions).sort())
+      for (const [id, resource] of built) {
+        const props = (resource.Properties ?? {}) as Json
+        const meta = (resource.Metadata?.BuildProperties ?? {}) as Json
+        const dir = join(out, example.replace('/', '-'), id)
+        const codeDir = join(ROOT, example, str(props.CodeUri) ?? '.')
+        const outExtension = Object.fromEntries(
+          list(meta.OutExtension).map((pair) => pair.split('=') as [string, string]),
+        )
+        await build({
+          entryPoints: list(meta.EntryPoints).map((entry) => join(codeDir, entry)),
+          bundle: true,
+          platform: 'node',
+          outdir: dir,
+          format: (str(meta.Format) ?? 'cjs') as Format,
+          target: str(meta.Target) ?? 'es2020',
+          minify: meta.Minify !== false,
+          outExtension,
+          external: list(meta.External),
+          logLevel: 'silent',
+        })
+        const handler = str(props.Handler) ?? 'index.handler'
+        const dot = handler.lastIndexOf('.')
+        const file = join(dir, `${handler.slice(0, dot)}${outExtension['.js'] ?? '.js'}`)
+        const invocations = functions[id] ?? []
+        const eventsFile = join(dir, 'events.json')
+        writeFileSync(eventsFile, JSON.stringify(invocations.map((i) => i.event)))
+        writeFileSync(join(dir, 'runner.cjs'), RUNNER)
+        const { TABLE_NAME: _table, NODE_PATH: _path, ...env } = process.env
+        let stdout: string
+        try {
+          stdout = execFileSync(
+            process.execPath,
+            [join(dir, 'runner.cjs'), file, handler.slice(dot + 1), eventsFile],
+            { cwd: dirname(file), env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+          )
+        } catch (error) {
+          const { stderr } = error as { stderr?: string }
+          throw new Error(`${example} ${id} (${file}) failed to load or answer:\n${stderr}`)
+        }
+        const results = JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as Json[]
+        for (const [i, invocation] of invocations.entries()) invocation.expect(results[i] ?? {})
+      }
+    }, 60_000)
+  }
+})
