@@ -118,6 +118,32 @@ const context = {
 })().catch((error) => { console.error(error); process.exit(1) })
 `
 
+/** Loads `file` in a fresh process from its directory, as the runtime does, and answers `events`. */
+function runBundle(file: string, exportName: string, events: unknown[]): Json[] {
+  const dir = dirname(file)
+  const eventsFile = join(dir, 'events.json')
+  writeFileSync(eventsFile, JSON.stringify(events))
+  writeFileSync(join(dir, 'runner.cjs'), RUNNER)
+  const { TABLE_NAME: _table, NODE_PATH: _path, ...env } = process.env
+  let stdout: string
+  try {
+    stdout = execFileSync(
+      process.execPath,
+      [join(dir, 'runner.cjs'), file, exportName, eventsFile],
+      {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+  } catch (error) {
+    const { stderr } = error as { stderr?: string }
+    throw new Error(`${file} failed to load or answer:\n${stderr}`)
+  }
+  return JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as Json[]
+}
+
 describe('examples deploy as their templates build them (sam build with esbuild)', () => {
   for (const [example, functions] of Object.entries(INVOCATIONS)) {
     it(`${example}: every esbuild function bundles, loads with no node_modules and answers`, async () => {
@@ -150,24 +176,39 @@ describe('examples deploy as their templates build them (sam build with esbuild)
         const dot = handler.lastIndexOf('.')
         const file = join(dir, `${handler.slice(0, dot)}${outExtension['.js'] ?? '.js'}`)
         const invocations = functions[id] ?? []
-        const eventsFile = join(dir, 'events.json')
-        writeFileSync(eventsFile, JSON.stringify(invocations.map((i) => i.event)))
-        writeFileSync(join(dir, 'runner.cjs'), RUNNER)
-        const { TABLE_NAME: _table, NODE_PATH: _path, ...env } = process.env
-        let stdout: string
-        try {
-          stdout = execFileSync(
-            process.execPath,
-            [join(dir, 'runner.cjs'), file, handler.slice(dot + 1), eventsFile],
-            { cwd: dirname(file), env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-          )
-        } catch (error) {
-          const { stderr } = error as { stderr?: string }
-          throw new Error(`${example} ${id} (${file}) failed to load or answer:\n${stderr}`)
-        }
-        const results = JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as Json[]
+        const results = runBundle(
+          file,
+          handler.slice(dot + 1),
+          invocations.map((i) => i.event),
+        )
         for (const [i, invocation] of invocations.entries()) invocation.expect(results[i] ?? {})
       }
     }, 60_000)
   }
+})
+
+describe('the README\'s ESM bundling advice (gateproof README, "Bundling")', () => {
+  it('an ESM bundle with the createRequire banner loads and answers, success and error path', async () => {
+    const file = join(out, 'esm-banner', 'handler.mjs')
+    await build({
+      entryPoints: [join(ROOT, 'examples/rest-api/src/handler.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'es2023',
+      minify: true,
+      outfile: file,
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    })
+    const invocations = INVOCATIONS['examples/rest-api']?.GetOrderFunction ?? []
+    const results = runBundle(
+      file,
+      'handler',
+      invocations.map((i) => i.event),
+    )
+    for (const [i, invocation] of invocations.entries()) invocation.expect(results[i] ?? {})
+  }, 60_000)
 })
