@@ -95,8 +95,9 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
     // Redis a third less than a float format. Leases and processes in ms.
     'local us = t[1] * 1000000 + t[2]',
     'local now = us / 1000',
-    // Sized for one request, the usual batch: a table that grows is allocated again.
-    `local out = { -1${', 0'.repeat(shape.fields)} }`,
+    // Sized for one request, the usual batch: a table that grows is allocated again. No
+    // request (the warm-up) replies the process count alone.
+    `local out = #ARGV > 1 and { -1${', 0'.repeat(shape.fields)} } or { -1 }`,
     "if ARGV[1] ~= '' then",
     '  local pkey = KEYS[#KEYS]',
     "  redis.call('ZADD', pkey, now, ARGV[1])",
