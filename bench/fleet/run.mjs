@@ -91,8 +91,9 @@ const hasRetryAfter = (headers = {}) =>
 
 /** The front door and everything behind it that is not the function: one mode, one fleet. */
 class Fleet {
-  constructor(mode, parts, redisPort) {
+  constructor(mode, parts, redisPort, admin) {
     this.mode = mode
+    this.admin = admin
     this.parts = parts
     this.redisPort = redisPort
     this.environments = []
@@ -186,7 +187,7 @@ class Fleet {
     this.send(environment, { kind: 'invoke', id, event: restEvent(id, priority, Date.now()) })
   }
 
-  answer(request, client, cause, decisionMs, handlerMs) {
+  answer(request, client, cause, decision, handlerMs) {
     if (request.answered) return
     request.answered = true
     clearTimeout(request.timer)
@@ -197,7 +198,7 @@ class Fleet {
       cause,
       realMs: performance.now() - request.arrivedAt,
       answeredAt: performance.now(),
-      decisionMs,
+      decision,
       handlerMs,
     })
     request.onAnswer?.(client)
@@ -215,10 +216,10 @@ class Fleet {
       this.idle.push(environment)
       if (request?.answered) {
         // A late answer after a 504 still tells how long the Redis decision took.
-        if (message.decisionMs !== undefined) this.recordDecision(message.decisionMs)
+        if (message.decision !== undefined) this.recordDecision(message.decision)
       } else if (request) {
         const client = this.parts.simulateGateway('rest', message.outcome)
-        this.answer(request, client, message.outcome.kind, message.decisionMs, message.handlerMs)
+        this.answer(request, client, message.outcome.kind, message.decision, message.handlerMs)
       }
     } else if (message.kind === 'downstream') {
       environment.admitted += 1
@@ -413,14 +414,62 @@ function summarise(level, records, decisions, window) {
     },
     redisDecisionRealMs: {
       count: decisions.length,
-      p50: round(percentile(decisions, 0.5), 3),
-      p99: round(percentile(decisions, 0.99), 3),
+      p50: round(
+        percentile(
+          decisions.map((d) => d.ms),
+          0.5,
+        ),
+        3,
+      ),
+      p99: round(
+        percentile(
+          decisions.map((d) => d.ms),
+          0.99,
+        ),
+        3,
+      ),
+      ...decisionParts(decisions),
     },
   }
 }
 
+/**
+ * What the slow decisions are made of: the p99 of each part (this process before the
+ * command is sent, the round trip to the reply being read, this process after it), and how
+ * many of the slowest 1 % were a process's first decision.
+ */
+function decisionParts(decisions) {
+  const timed = decisions.filter((d) => d.roundTripMs !== undefined)
+  if (decisions.length === 0) return {}
+  const sorted = [...decisions].sort((a, b) => b.ms - a.ms)
+  const slowest = sorted.slice(0, Math.max(1, Math.ceil(decisions.length / 100)))
+  const p99 = (pick) => round(percentile(timed.map(pick), 0.99), 3)
+  return {
+    beforeSendP99: p99((d) => d.beforeSendMs),
+    roundTripP50: round(
+      percentile(
+        timed.map((d) => d.roundTripMs),
+        0.5,
+      ),
+      3,
+    ),
+    roundTripP99: p99((d) => d.roundTripMs),
+    afterReplyP99: p99((d) => d.afterReplyMs),
+    firstDecisions: decisions.filter((d) => d.first).length,
+    slowestOnePct: slowest.length,
+    slowestThatWereFirst: slowest.filter((d) => d.first).length,
+    withoutFirstP99: round(
+      percentile(
+        decisions.filter((d) => !d.first).map((d) => d.ms),
+        0.99,
+      ),
+      3,
+    ),
+  }
+}
+
 async function runMode(mode, parts, redis) {
-  const fleet = new Fleet(mode, parts, redis.port)
+  const fleet = new Fleet(mode, parts, redis.port, redis.admin)
   await fleet.start()
   try {
     // Warm-up: JIT, connections, the deadline policy's first service-time samples.
@@ -445,16 +494,37 @@ async function runMode(mode, parts, redis) {
   }
 }
 
+/** `EVALSHA` as redis-server timed it: calls, µs per call and the percentiles of its histogram. */
+async function serverTime(admin) {
+  if (admin === undefined) return undefined
+  const [commands, latency] = await Promise.all([
+    admin.info('commandstats'),
+    admin.info('latencystats').catch(() => ''),
+  ])
+  const stats = /cmdstat_evalsha:calls=(\d+),usec=\d+,usec_per_call=([\d.]+)/.exec(commands)
+  const percentiles =
+    /latency_percentiles_usec_evalsha:p50=([\d.]+),p99=([\d.]+),p99\.9=([\d.]+)/.exec(latency)
+  return {
+    calls: Number(stats?.[1] ?? 0),
+    perCall: stats ? Number(stats[2]) : null,
+    p50: percentiles ? Number(percentiles[1]) : null,
+    p99: percentiles ? Number(percentiles[2]) : null,
+    p999: percentiles ? Number(percentiles[3]) : null,
+  }
+}
+
 /** One measured run of offered load on a started fleet; `during` disturbs Redis meanwhile. */
 async function measure(fleet, { level, seed, tag, client, during }) {
   const records = []
   const decisions = []
   fleet.record = (r) => {
     records.push(r)
-    if (r.decisionMs !== undefined) decisions.push(r.decisionMs)
+    if (r.decision !== undefined) decisions.push(r.decision)
   }
-  fleet.recordDecision = (ms) => decisions.push(ms)
+  fleet.recordDecision = (decision) => decisions.push(decision)
   fleet.resetPeak()
+  // Redis's own time per script call over this run (its command stats and latency histogram).
+  if (fleet.mode === 'gateproof-redis') await fleet.admin?.config('RESETSTAT')
   const disturbance = during?.()
   let window
   try {
@@ -463,8 +533,10 @@ async function measure(fleet, { level, seed, tag, client, during }) {
     await disturbance?.stop()
   }
   await drain(fleet)
+  const server = fleet.mode === 'gateproof-redis' ? await serverTime(fleet.admin) : undefined
   return {
     ...summarise(level, records, decisions, window),
+    ...(server && { redisServerUs: server }),
     peakAdmitted: fleet.admittedPeak,
     limit: model.limit,
     ...(disturbance?.note && { disturbance: disturbance.note }),
@@ -517,7 +589,7 @@ function redisPaused(redis) {
 }
 
 async function startedFleet(mode, parts, redis, { warm = true } = {}) {
-  const fleet = new Fleet(mode, parts, redis.port)
+  const fleet = new Fleet(mode, parts, redis.port, redis.admin)
   await fleet.start()
   if (warm) {
     fleet.record = () => {}
@@ -547,7 +619,7 @@ async function runScenarios(parts, redis) {
   if (scenarios.includes('cold-burst')) {
     await redis.admin.flushall()
     // All environments fork at once and traffic starts at once: invocations wait for init.
-    const fleet = new Fleet('gateproof-redis', parts, redis.port)
+    const fleet = new Fleet('gateproof-redis', parts, redis.port, redis.admin)
     try {
       await fleet.start({ waitUntilReady: false })
       record(
