@@ -89,6 +89,7 @@ export {
   assertNumber,
   assertOneOf,
   GateproofOptionsError,
+  setsNothing,
 } from './options.js'
 export { gateproofPlugin, type PluginHooks, type WithPlugin } from './plugin.js'
 export { type LambdaContextIdentity, requestIdOf } from './request-id.js'

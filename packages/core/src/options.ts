@@ -21,6 +21,26 @@ function describe(value: unknown): string {
 
 const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(', ')
 
+/**
+ * Whether `options` leaves every option unset: a plain object with no key outside `known`
+ * whose `known` options all read `undefined`, or `'auto'` for `integration` (the default
+ * spelled out, as the `gateproof()` preset passes it). Options that set nothing have nothing
+ * to check, so a middleware built with them skips its checks, and the checking code is then
+ * not even compiled: most of what building the default preset cost at a cold start (issue 18).
+ * Anything else (an unknown key, a value, a class instance) is checked in full.
+ */
+export function setsNothing(options: unknown, known: readonly string[]): boolean {
+  if (typeof options !== 'object' || options === null) return false
+  const prototype = Object.getPrototypeOf(options)
+  if (prototype !== Object.prototype && prototype !== null) return false
+  for (const key of Object.keys(options)) if (!known.includes(key)) return false
+  for (const key of known) {
+    const value = (options as Record<string, unknown>)[key]
+    if (value !== undefined && !(key === 'integration' && value === 'auto')) return false
+  }
+  return true
+}
+
 /** The options object is a plain object and has no key outside `known` (typos fail). */
 export function assertKnownOptions(pkg: string, options: unknown, known: readonly string[]): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {

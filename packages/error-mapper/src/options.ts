@@ -12,6 +12,7 @@ import {
   isErrorStatus,
   isObject,
   type LogLevel,
+  setsNothing,
 } from '@gateproof/core'
 import { BUILT_IN_RULES } from './built-in-rules.js'
 import { isErrorTypeName } from './map-error.js'
@@ -105,6 +106,25 @@ function fail(message: string, option: string): never {
 
 /** Checks every option once, when the middleware is built, and fills in the defaults. */
 export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
+  // Options that set nothing (the preset's default) have nothing to check.
+  if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
+  const allRules = [...(options.rules ?? []), ...(options.builtInRules ?? BUILT_IN_RULES)]
+  const { logLevels } = options
+  return {
+    format: options.format ?? 'problem',
+    integration: options.integration ?? 'auto',
+    rules: Object.freeze(allRules),
+    throttleStatus: options.throttleStatus ?? 503,
+    retryAfterSeconds: options.retryAfterSeconds ?? 1,
+    logLevels: { '4xx': logLevels?.['4xx'] ?? 'warn', '5xx': logLevels?.['5xx'] ?? 'error' },
+    errorTypes: options.errorTypes,
+    metrics: options.metrics,
+    logger: options.logger,
+    metricErrorTypes: metricErrorTypesOf(options.metricErrorTypes, allRules),
+  }
+}
+
+function assertOptions(options: ErrorMapperOptions): void {
   // Checked as an unknown value so the typed `options` keeps its type after the assertion.
   const untrusted: unknown = options
   assertKnownOptions(PACKAGE, untrusted, OPTION_KEYS)
@@ -124,30 +144,22 @@ export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
     max: 86_400,
     integer: true,
   })
-  const rules = assertRules('rules', options.rules ?? [])
-  const builtInRules = assertRules('builtInRules', options.builtInRules ?? BUILT_IN_RULES)
+  assertRules('rules', options.rules ?? [])
+  assertRules('builtInRules', options.builtInRules ?? BUILT_IN_RULES)
   assertTelemetryOptions(PACKAGE, options)
-  const errorTypes = assertErrorTypes(options.errorTypes)
-  const allRules = [...rules, ...builtInRules]
-  return {
-    format: options.format ?? 'problem',
-    integration: options.integration ?? 'auto',
-    rules: Object.freeze(allRules),
-    throttleStatus,
-    retryAfterSeconds: options.retryAfterSeconds ?? 1,
-    logLevels: assertLogLevels(options.logLevels),
-    errorTypes,
-    metrics: options.metrics,
-    logger: options.logger,
-    metricErrorTypes: metricErrorTypesOf(options.metricErrorTypes, allRules),
+  assertErrorTypes(options.errorTypes)
+  assertLogLevels(options.logLevels)
+  const listed = options.metricErrorTypes
+  if (listed !== undefined && (!Array.isArray(listed) || !listed.every(isErrorTypeName))) {
+    fail('option "metricErrorTypes" must be an array of error type names', 'metricErrorTypes')
   }
 }
 
 /** The listed types plus every rule's static `errorType`: those are registered in options. */
-function metricErrorTypesOf(listed: unknown, rules: readonly ErrorRule[]): ReadonlySet<string> {
-  if (listed !== undefined && (!Array.isArray(listed) || !listed.every(isErrorTypeName))) {
-    fail('option "metricErrorTypes" must be an array of error type names', 'metricErrorTypes')
-  }
+function metricErrorTypesOf(
+  listed: readonly string[] | undefined,
+  rules: readonly ErrorRule[],
+): ReadonlySet<string> {
   const types = new Set<string>(listed ?? [])
   for (const rule of rules) {
     if (isObject(rule.map) && isErrorTypeName(rule.map.errorType)) types.add(rule.map.errorType)

@@ -10,6 +10,7 @@ import {
   type Integration,
   isObject,
   rejectMiddy6StreamOption,
+  setsNothing,
 } from '@gateproof/core'
 import type { ErrorMapperOptions } from '@gateproof/error-mapper'
 import type { LoadShedderOptions } from '@gateproof/load-shedder'
@@ -77,6 +78,8 @@ export function validateOptions(options: GateproofOptions<never>): void {
     throw new GateproofOptionsError(PACKAGE, 'options must be an object')
   }
   rejectMiddy6StreamOption(PACKAGE, options)
+  // Options that set nothing (`gateproof(handler)`) have nothing more to check.
+  if (setsNothing(options, OPTION_KEYS)) return
   assertKnownOptions(PACKAGE, options, OPTION_KEYS)
   if (typeof options.streaming !== 'object') assertBoolean(PACKAGE, 'streaming', options.streaming)
   else if (options.streaming === null) {

@@ -13,6 +13,7 @@ import {
   type Integration,
   isObject,
   type ProxyEvent,
+  setsNothing,
   systemClock,
   type Telemetry,
   type TelemetryOptions,
@@ -197,6 +198,44 @@ const EVENT_LOOP_DEFAULTS: ResolvedEventLoopPolicy = {
 export function resolveOptions<TEvent>(
   options: LoadShedderOptions<TEvent>,
 ): ResolvedOptions<TEvent> {
+  // Options that set nothing (the preset's default) have nothing to check.
+  if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
+  const integration =
+    options.integration === undefined || options.integration === 'auto'
+      ? undefined
+      : options.integration
+  const deadlineOptions: DeadlineOptions = { clock: options.clock ?? systemClock }
+  if (integration !== undefined) deadlineOptions.integration = integration
+  if (options.integrationTimeoutMs !== undefined) {
+    deadlineOptions.integrationTimeoutMs = options.integrationTimeoutMs
+  }
+  if (options.marginMs !== undefined) deadlineOptions.marginMs = options.marginMs
+
+  return {
+    integration,
+    status: options.status ?? 429,
+    dryRun: options.dryRun ?? false,
+    deadline:
+      options.deadline === undefined ? DEADLINE_DEFAULTS : resolveDeadline(options.deadline),
+    inFlight: options.inFlight,
+    adaptive: options.adaptive === undefined ? undefined : resolveAdaptive(options.adaptive),
+    eventLoop: options.eventLoop === undefined ? undefined : resolveEventLoop(options.eventLoop),
+    limiter: options.limiter,
+    priority: options.priority,
+    shares:
+      options.priority === undefined && options.shares === undefined
+        ? UNPRIORITISED_SHARES
+        : resolveShares(options.shares),
+    key: options.key,
+    cost: options.cost,
+    deadlineOptions,
+    jitter: options.jitter ?? 0.5,
+    clock: options.clock ?? systemClock,
+    telemetry: createTelemetry(PKG, { metrics: options.metrics, logger: options.logger }),
+  }
+}
+
+function assertOptions<TEvent>(options: LoadShedderOptions<TEvent>): void {
   // Passed as `unknown` so the assertion does not narrow the typed options to a record.
   assertKnownOptions(PKG, options as unknown, OPTION_KEYS)
   assertOneOf<string>(PKG, 'integration', options.integration, ['auto', ...INTEGRATIONS])
@@ -221,39 +260,6 @@ export function resolveOptions<TEvent>(
     throw new GateproofOptionsError(PKG, 'option "clock" must have a now() method', {
       option: 'clock',
     })
-  }
-
-  const integration =
-    options.integration === undefined || options.integration === 'auto'
-      ? undefined
-      : options.integration
-  const deadlineOptions: DeadlineOptions = { clock: options.clock ?? systemClock }
-  if (integration !== undefined) deadlineOptions.integration = integration
-  if (options.integrationTimeoutMs !== undefined) {
-    deadlineOptions.integrationTimeoutMs = options.integrationTimeoutMs
-  }
-  if (options.marginMs !== undefined) deadlineOptions.marginMs = options.marginMs
-
-  return {
-    integration,
-    status: options.status ?? 429,
-    dryRun: options.dryRun ?? false,
-    deadline: resolveDeadline(options.deadline),
-    inFlight: options.inFlight,
-    adaptive: resolveAdaptive(options.adaptive),
-    eventLoop: resolveEventLoop(options.eventLoop),
-    limiter: options.limiter,
-    priority: options.priority,
-    shares:
-      options.priority === undefined && options.shares === undefined
-        ? UNPRIORITISED_SHARES
-        : resolveShares(options.shares),
-    key: options.key,
-    cost: options.cost,
-    deadlineOptions,
-    jitter: options.jitter ?? 0.5,
-    clock: options.clock ?? systemClock,
-    telemetry: createTelemetry(PKG, { metrics: options.metrics, logger: options.logger }),
   }
 }
 

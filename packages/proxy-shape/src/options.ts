@@ -5,6 +5,7 @@ import {
   type ErrorFormat,
   type EventOf,
   type Integration,
+  setsNothing,
   type TelemetryOptions,
 } from '@gateproof/core'
 import { SHAPE_TARGETS, type ShapeTarget } from './profiles.js'
@@ -45,16 +46,21 @@ export interface ResolvedOptions {
 const KEYS = ['integration', 'mode', 'format', 'metrics', 'logger'] as const
 
 export function resolveOptions(options: ProxyShapeOptions): ResolvedOptions {
+  // Options that set nothing (the preset's default) have nothing to check.
+  if (!setsNothing(options, KEYS)) assertOptions(options)
+  return {
+    integration: options.integration ?? 'auto',
+    mode: options.mode ?? 'repair',
+    format: options.format ?? 'problem',
+  }
+}
+
+function assertOptions(options: ProxyShapeOptions): void {
   assertKnownOptions(PACKAGE, options, KEYS)
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', ...SHAPE_TARGETS])
   assertOneOf(PACKAGE, 'mode', options.mode, MODES)
   assertTelemetryOptions(PACKAGE, options)
   if (typeof options.format !== 'function') {
     assertOneOf(PACKAGE, 'format', options.format, ['problem', 'message'])
-  }
-  return {
-    integration: options.integration ?? 'auto',
-    mode: options.mode ?? 'repair',
-    format: options.format ?? 'problem',
   }
 }

@@ -12,6 +12,7 @@ import {
   type Integration,
   type MiddyExecutionMode,
   type ResultOf,
+  setsNothing,
   type TelemetryOptions,
 } from '@gateproof/core'
 import type { Request } from '@middy/core'
@@ -90,11 +91,37 @@ const MAX_LIMIT_MS = 900_000
 export function resolveOptions<I extends Integration>(
   options: TimeoutGuardOptions<I>,
 ): ResolvedOptions {
+  // Options that set nothing (the preset's default) have nothing to check.
+  if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
+  const { integration = 'auto', integrationTimeoutMs, onTimeout } = options
+  const { marginMs, onTimeoutBudgetMs, retryAfterSeconds } = timesOf(options)
+  return {
+    integration: integration === 'auto' ? undefined : (integration as Integration),
+    integrationTimeoutMs,
+    marginMs,
+    onTimeout: onTimeout as ResolvedOptions['onTimeout'],
+    onTimeoutBudgetMs,
+    format: options.format ?? 'problem',
+    retryAfterSeconds,
+    metrics: options.metrics,
+    logger: options.logger,
+    executionMode: options.executionMode,
+  }
+}
+
+/** The margin, the hook's budget and the retry hint, defaults filled in. */
+const timesOf = (
+  options: Pick<TimeoutGuardOptions, 'marginMs' | 'onTimeoutBudgetMs' | 'retryAfterSeconds'>,
+) => ({
+  marginMs: options.marginMs ?? DEFAULT_MARGIN_MS,
+  onTimeoutBudgetMs: options.onTimeoutBudgetMs ?? DEFAULT_ON_TIMEOUT_BUDGET_MS,
+  retryAfterSeconds: options.retryAfterSeconds ?? 1,
+})
+
+function assertOptions<I extends Integration>(options: TimeoutGuardOptions<I>): void {
   assertKnownOptions(PACKAGE, options, OPTION_KEYS)
   const { integration = 'auto', integrationTimeoutMs, onTimeout, format = 'problem' } = options
-  const marginMs: number = options.marginMs ?? DEFAULT_MARGIN_MS
-  const onTimeoutBudgetMs: number = options.onTimeoutBudgetMs ?? DEFAULT_ON_TIMEOUT_BUDGET_MS
-  const retryAfterSeconds: number = options.retryAfterSeconds ?? 1
+  const { marginMs, onTimeoutBudgetMs, retryAfterSeconds } = timesOf(options)
   assertOneOf<string>(PACKAGE, 'integration', integration, ['auto', ...INTEGRATIONS])
   // API Gateway accepts integration timeouts from 50 ms (gateway-facts §2.2).
   if (integrationTimeoutMs !== null) {
@@ -122,17 +149,5 @@ export function resolveOptions<I extends Integration>(
   assertTelemetryOptions(PACKAGE, options)
   if (options.executionMode !== undefined && options.executionMode !== false) {
     assertFunction(PACKAGE, 'executionMode', options.executionMode)
-  }
-  return {
-    integration: integration === 'auto' ? undefined : (integration as Integration),
-    integrationTimeoutMs,
-    marginMs,
-    onTimeout: onTimeout as ResolvedOptions['onTimeout'],
-    onTimeoutBudgetMs,
-    format: options.format ?? 'problem',
-    retryAfterSeconds,
-    metrics: options.metrics,
-    logger: options.logger,
-    executionMode: options.executionMode,
   }
 }
