@@ -9,11 +9,16 @@
 // Imports the BUILT packages (`pnpm build` first). Writes bench/results/cold-start.{json,md}.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { machine, median, record, table } from './harness.mjs'
 import { BASELINE, buildAll, PRESET, root } from './lib/bundles.mjs'
 
 const RUNS = Number(process.env.RUNS ?? 25)
+// Wall-clock figures move with other work on the machine: the record says how busy it was.
+const loadBefore = loadavg()
+  .map((n) => n.toFixed(2))
+  .join(', ')
 
 // One sample: a fresh process timing its own `import()` of the bundle, as elapsed time and as
 // the process's CPU time (user + system), which waiting for a core other processes hold does
@@ -92,7 +97,10 @@ Import: median over ${RUNS} interleaved rounds of fresh \`node\` processes each 
 \`await import(bundle)\` in CPU time (user + system; the targets use it) and in elapsed time, minus
 the same for an empty module (${ms(handlerMs.empty)} CPU). bench/instructions.md counts the same
 imports in instructions. Bundles: esbuild,
-minified, ESM, node22, every dependency inside. Node ${process.version}; ${machine().cpu}.
+minified, ESM, node22, every dependency inside. Node ${process.version}; ${machine().cpu};
+load average ${loadBefore} before the run, ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(', ')} after.
 `
   record(
     'cold-start',
