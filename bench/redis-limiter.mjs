@@ -3,7 +3,10 @@
 // redis-server (issue 14): rate decisions per second and per-decision p99 at concurrency 1, 16
 // and 64, in interleaved rounds, with the same ioredis and client options for both. Every
 // request is admitted (the limits are far away), so this measures the cost of a decision.
-// Also records Redis commands per decision (INFO commandstats) and the round trips of a lease.
+// Also records Redis commands per decision (INFO commandstats) and the round trips of a lease,
+// and two figures that move less than wall-clock time on a shared machine: this process's CPU
+// time per decision (process.cpuUsage: the JS side, client included) and redis-server's time
+// per decision and per script call (INFO commandstats usec of EVALSHA/EVAL).
 //
 //   node bench/redis-limiter.mjs            (ROUNDS, DECISIONS, CONCURRENCY=1,16,64 to change)
 import { spawn } from 'node:child_process'
@@ -64,6 +67,18 @@ const variants = {
   'rate-limiter-flexible': async () => {
     await peer.consume('bench')
   },
+}
+
+/** Redis µs spent in scripts since the last RESETSTAT, and the script calls. */
+async function scriptTime() {
+  const info = await admin.info('commandstats')
+  let usec = 0
+  let calls = 0
+  for (const match of info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+),usec=(\d+)/gm)) {
+    calls += Number(match[2])
+    usec += Number(match[3])
+  }
+  return { usec, calls }
 }
 
 /** `total` decisions by `concurrency` loops: decisions per second and every latency (ns). */
@@ -144,14 +159,24 @@ const results = []
 for (const concurrency of CONCURRENCY) {
   const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
   const latencies = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
+  const cpu = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
+  const redisUs = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
+  const perCall = Object.fromEntries(Object.keys(variants).map((name) => [name, []]))
   for (let round = 0; round < ROUNDS; round += 1) {
     // Alternate the order: drift from other load on the machine hits both alike.
     const names = Object.keys(variants)
     if (round % 2) names.reverse()
     for (const name of names) {
+      await admin.config('RESETSTAT')
+      const cpuBefore = process.cpuUsage()
       const { perSecond, latencies: l } = await run(variants[name], concurrency, DECISIONS)
+      const used = process.cpuUsage(cpuBefore)
+      const script = await scriptTime()
       samples[name].push(perSecond)
       latencies[name].push(l)
+      cpu[name].push((used.user + used.system) / DECISIONS)
+      redisUs[name].push(script.usec / DECISIONS)
+      perCall[name].push(script.calls > 0 ? script.usec / script.calls : 0)
     }
   }
   const row = { concurrency }
@@ -167,6 +192,9 @@ for (const concurrency of CONCURRENCY) {
       roundsPerSecond: samples[name].map(Math.round),
       p50Ms: percentile(pooled, 0.5) / 1e6,
       p99Ms: percentile(pooled, 0.99) / 1e6,
+      cpuUsPerDecision: median(cpu[name]),
+      redisUsPerDecision: median(redisUs[name]),
+      redisUsPerScriptCall: median(perCall[name]),
     }
   }
   row.ratio = row.gateproof.decisionsPerSecond / row['rate-limiter-flexible'].decisionsPerSecond
@@ -214,6 +242,31 @@ ${table(
     `${r.ratio.toFixed(2)}×`,
     `${r.gateproof.p50Ms.toFixed(3)} / ${r.gateproof.p99Ms.toFixed(3)}`,
     `${r['rate-limiter-flexible'].p50Ms.toFixed(3)} / ${r['rate-limiter-flexible'].p99Ms.toFixed(3)}`,
+  ]),
+)}
+
+Cost per decision, medians of the rounds (these move less with other load than the rates above):
+this process's CPU time (\`process.cpuUsage\`, user + system: the limiter and ioredis), and redis-server's
+time in the scripts (\`INFO commandstats\` usec of EVALSHA/EVAL) per decision and per script call.
+
+${table(
+  [
+    'concurrency',
+    'gateproof CPU µs',
+    'peer CPU µs',
+    'gateproof Redis µs / decision',
+    'peer Redis µs / decision',
+    'gateproof Redis µs / script call',
+    'peer Redis µs / script call',
+  ],
+  results.map((r) => [
+    r.concurrency,
+    r.gateproof.cpuUsPerDecision.toFixed(1),
+    r['rate-limiter-flexible'].cpuUsPerDecision.toFixed(1),
+    r.gateproof.redisUsPerDecision.toFixed(2),
+    r['rate-limiter-flexible'].redisUsPerDecision.toFixed(2),
+    r.gateproof.redisUsPerScriptCall.toFixed(2),
+    r['rate-limiter-flexible'].redisUsPerScriptCall.toFixed(2),
   ]),
 )}
 

@@ -349,3 +349,64 @@ export function renderScenariosSvg(report) {
     '',
   ].join('\n')
 }
+
+/**
+ * What a Redis decision's time is made of, per measured run with the limiter: this process
+ * before the command is sent, the round trip (sent → reply read, which includes redis-server
+ * and both processes being scheduled), this process after the reply; redis-server's own time
+ * for the script; and the wake-up experiment (the same decisions over 1, 4, 16 processes).
+ */
+export function renderDecisionParts(report) {
+  const runs = [
+    ...(report.modes?.['gateproof-redis'] ?? []).map((level) => ({
+      name: `${level.level}× load`,
+      ...level,
+    })),
+    ...(report.scenarios ?? [])
+      .filter((r) => r.mode === 'gateproof-redis')
+      .map((r) => ({ name: r.scenario, ...r })),
+  ]
+  const lines = []
+  if (runs.length > 0) {
+    lines.push(
+      '## What a Redis decision is made of (real ms; redis-server in µs)',
+      '',
+      'Decision: from the load shedder asking the limiter to its answer, in the environment process. Before send: the',
+      "limiter's own work until the script call is handed to ioredis. Round trip: from then until the reply is read,",
+      'which includes redis-server running the script and both processes waiting for a CPU. After reply: from the',
+      'reply to the answer. redis-server: `EVALSHA` as Redis timed it (`INFO latencystats`, `commandstats`). First:',
+      "a process's first decision (cold) among the slowest 1 %.",
+      '',
+      '| run | decisions | decision p50 / p99 | before send p99 | round trip p50 / p99 | after reply p99 | redis-server µs per call / p99 / p99.9 | slowest 1 % that were first | p99 without first |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    )
+    for (const r of runs) {
+      const d = r.redisDecisionRealMs ?? {}
+      const s = r.redisServerUs
+      lines.push(
+        `| ${r.name} | ${d.count ?? 0} | ${cell(d.p50)} / ${cell(d.p99)} | ${cell(d.beforeSendP99)} | ${cell(d.roundTripP50)} / ${cell(d.roundTripP99)} | ${cell(d.afterReplyP99)} | ${s ? `${cell(s.perCall)} / ${cell(s.p99)} / ${cell(s.p999)}` : '–'} | ${d.slowestOnePct ? `${d.slowestThatWereFirst} of ${d.slowestOnePct}` : '–'} | ${cell(d.withoutFirstP99)} |`,
+      )
+    }
+    lines.push('')
+  }
+  const wakeups = report.wakeups
+  if (wakeups) {
+    lines.push(
+      `### The same decisions over more processes (${wakeups.perSecond} decisions per real second in total, ${wakeups.seconds} s each)`,
+      '',
+      'Each process connects and `await limiter.ready` first, then sleeps a random (exponential) time between',
+      'decisions, as an environment does between invocations; `bench/fleet/decider.mjs`.',
+      '',
+      '| processes | decisions | decision p50 / p99 / p99.9 (ms) | redis-server µs per call / p99 | load average |',
+      '|---:|---:|---:|---:|---:|',
+    )
+    for (const w of wakeups.rows) {
+      const s = w.redisServerUs
+      lines.push(
+        `| ${w.processes} | ${w.decisions} | ${cell(w.p50)} / ${cell(w.p99)} / ${cell(w.p999)} | ${s ? `${cell(s.perCall)} / ${cell(s.p99)}` : '–'} | ${w.loadAverage} |`,
+      )
+    }
+    lines.push('')
+  }
+  return lines.join('\n')
+}

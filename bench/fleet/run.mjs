@@ -1,8 +1,9 @@
 // Fleet simulation: what a fleet-wide Redis limit buys a REST API on Lambda under overload.
 //   node bench/fleet/run.mjs [--quick] [--from-source] [--modes plain,gateproof,gateproof-redis]
-//     [--scenarios cold-burst,redis-slow,redis-paused,retrying-clients] [--levels]
+//     [--scenarios cold-burst,redis-slow,redis-paused,retrying-clients] [--levels] [--no-wakeups]
 // Default: the load levels for every mode, then every scenario. With --scenarios, only
-// those scenarios run (add --levels for the load levels too).
+// those scenarios run (add --levels for the load levels too). First, unless --no-wakeups: the
+// same Redis decisions over 1, 4 and 16 sleeping processes (what the fleet's tail is made of).
 // This process plays API Gateway (REST) and the load generator; each Lambda execution
 // environment is its own process (environment.mjs) running a real Middy handler. Writes
 // bench/results/fleet.json, fleet.md and fleet.svg. Loopback only; stops by itself.
@@ -15,7 +16,13 @@ import { Redis } from 'ioredis'
 import { capacityPerSecond, MODEL, real } from './model.mjs'
 import { resolveParts } from './parts.mjs'
 import { startRedis } from './redis.mjs'
-import { renderMarkdown, renderScenarios, renderScenariosSvg, renderSvg } from './report.mjs'
+import {
+  renderDecisionParts,
+  renderMarkdown,
+  renderScenarios,
+  renderScenariosSvg,
+  renderSvg,
+} from './report.mjs'
 
 const args = process.argv.slice(2)
 const flag = (name) => args.includes(`--${name}`)
@@ -38,6 +45,11 @@ for (const name of scenarios) {
   if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; one of ${SCENARIOS}`)
 }
 const runLevels = option('scenarios') === undefined || flag('levels')
+/** The wake-up experiment: decisions per real second in total, for how long, over how many processes. */
+const WAKEUP_RATE = 50
+const WAKEUP_SECONDS = 8
+const WAKEUP_PROCESSES = [1, 4, 16]
+const runWakeups = !flag('no-wakeups')
 /** Scenarios offer this multiple of capacity: overload, where the limit has work to do. */
 const SCENARIO_LEVEL = 2
 const capacity = capacityPerSecond(model)
@@ -698,6 +710,64 @@ async function measureDecisions(redisLimiter, port) {
   }
 }
 
+/**
+ * The same decisions, the same total rate, spread over 1, 4 or 16 processes that sleep between
+ * them (as Lambda environments do between invocations): if the p99 grows with the number of
+ * processes while redis-server's own time stays in microseconds, the tail is the host waking
+ * and scheduling processes on its CPUs, not Redis and not the limiter.
+ */
+async function measureWakeups(parts, redis) {
+  const rows = []
+  const perSecond = WAKEUP_RATE
+  for (const processes of WAKEUP_PROCESSES) {
+    const children = []
+    for (let i = 0; i < processes; i += 1) {
+      const child = fork(new URL('./decider.mjs', import.meta.url), [], {
+        env: {
+          ...process.env,
+          FLEET_PARTS: parts.path,
+          FLEET_REDIS_PORT: String(redis.port),
+          DECIDER: JSON.stringify({
+            meanGapMs: (1000 * processes) / perSecond,
+            runMs: WAKEUP_SECONDS * 1000,
+            limit: 1000,
+            budgetMs: model.budgetMs,
+            seed: 7919 * (i + 1),
+          }),
+        },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      })
+      const ready = new Promise((resolve) => child.once('message', resolve))
+      const done = new Promise((resolve) =>
+        child.on('message', (message) => {
+          if (message.kind === 'samples') resolve(message.samples)
+        }),
+      )
+      children.push({ child, ready, done })
+    }
+    await Promise.all(children.map((c) => c.ready))
+    await redis.admin.config('RESETSTAT')
+    for (const { child } of children) child.send({ kind: 'go' })
+    const samples = (await Promise.all(children.map((c) => c.done))).flat()
+    const server = await serverTime(redis.admin)
+    rows.push({
+      processes,
+      decisions: samples.length,
+      p50: round(percentile(samples, 0.5), 3),
+      p99: round(percentile(samples, 0.99), 3),
+      p999: round(percentile(samples, 0.999), 3),
+      redisServerUs: server,
+      loadAverage: round(loadavg()[0], 2),
+    })
+    const last = rows.at(-1)
+    console.log(
+      `wake-ups: ${processes} processes, ${last.decisions} decisions: p50 ${last.p50} ms, p99 ${last.p99} ms; ` +
+        `redis-server EVALSHA p99 ${server?.p99 ?? '-'} µs`,
+    )
+  }
+  return { perSecond, seconds: WAKEUP_SECONDS, rows }
+}
+
 async function main() {
   const parts = await resolveParts({ fromSource: flag('from-source') })
   const loaded = await import(parts.path)
@@ -710,12 +780,14 @@ async function main() {
   const results = {}
   const loadBefore = loadavg()[0]
   let isolated
+  let wakeups
   let scenarioRows = []
   try {
     isolated = await measureDecisions(loaded.redisLimiter, redis.port)
     console.log(
       `isolated Redis decision: p50 ${isolated.p50} ms, p99 ${isolated.p99} ms, p99.9 ${isolated.p999} ms`,
     )
+    if (runWakeups) wakeups = await measureWakeups(parts, redis)
     const fleetParts = { ...parts, simulateGateway: loaded.simulateGateway }
     if (runLevels) {
       for (const mode of modes) results[mode] = await runMode(mode, fleetParts, redis)
@@ -735,6 +807,7 @@ async function main() {
     loadAverage: { before: round(loadBefore, 2), after: round(loadavg()[0], 2) },
     uptimeAfter: execSync('uptime').toString().trim(),
     isolatedDecisionRealMs: isolated,
+    wakeups,
     model,
     capacityPerSecond: capacity,
     targets: {
@@ -756,7 +829,7 @@ async function main() {
   writeFileSync(new URL('fleet.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`)
   writeFileSync(
     new URL('fleet.md', resultsDir),
-    `${renderMarkdown(report)}\n${renderScenarios(report)}\nMachine load after the run (\`uptime\`): ${report.uptimeAfter}\n`,
+    `${renderMarkdown(report)}\n${renderScenarios(report)}\n${renderDecisionParts(report)}\nMachine load after the run (\`uptime\`): ${report.uptimeAfter}\n`,
   )
   writeFileSync(new URL('fleet.svg', resultsDir), renderSvg(report))
   if (report.scenarios.length > 0) {
