@@ -78,8 +78,12 @@ export function validateOptions(options: GateproofOptions<never>): void {
     throw new GateproofOptionsError(PACKAGE, 'options must be an object')
   }
   rejectMiddy6StreamOption(PACKAGE, options)
-  // Options that set nothing (`gateproof(handler)`) have nothing more to check.
-  if (setsNothing(options, OPTION_KEYS)) return
+  // Options that set nothing (`gateproof(handler)`) have nothing more to check; the checks
+  // are a function of their own so that a cold start with none never compiles them.
+  if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
+}
+
+function assertOptions(options: GateproofOptions<never>): void {
   assertKnownOptions(PACKAGE, options, OPTION_KEYS)
   if (typeof options.streaming !== 'object') assertBoolean(PACKAGE, 'streaming', options.streaming)
   else if (options.streaming === null) {
