@@ -145,13 +145,25 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     action: ViolationAction,
     phase: Phase,
   ): void {
-    reportViolations(telemetry, violations, {
-      integration: target,
-      action,
-      phase,
-      mode,
-      requestId: requestIdOf(request.event, request.context),
-    })
+    const requestId = requestIdOf(request.event, request.context)
+    reportViolations(telemetry, violations, { integration: target, action, phase, mode, requestId })
+    if (action === 'rendered' && !telemetry.hasLogger) {
+      // H6: violation lines go to a Logger only; a 500 rendered without one still leaves
+      // one line (console.error), as every other 5xx gateproof answers does.
+      const first = violations[0]
+      telemetry.logFailure(request, 'error', 'response shape violation', {
+        statusCode: 500,
+        rule: first?.rule,
+        path: first?.path,
+        reason: first?.message,
+        violations: violations.length,
+        integration: target,
+        action,
+        phase,
+        mode,
+        requestId,
+      })
+    }
   }
 
   function settle(request: RequestLike, phase: Phase): void {

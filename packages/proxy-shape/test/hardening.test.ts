@@ -212,3 +212,31 @@ describe('H1 and H6: an unhandled hostile throw', () => {
     )
   })
 })
+
+describe('H6: a strict-mode 500 without a Logger', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('H6: a response rendered as 500 (strict) writes one JSON line naming the rule; logger: false silences it', async () => {
+    const lines = vi.spyOn(console, 'error').mockImplementation(() => {})
+    for (const door of DOORS) {
+      lines.mockClear()
+      const handler = middy(async () => ({ statusCode: 200, body: { a: 1 } })).use(
+        proxyShape({ mode: 'strict' }),
+      )
+      expect(await handler(doorEvent(door) as never, context())).toEqual(internalError(door))
+      expect(lines).toHaveBeenCalledTimes(1)
+      expect(JSON.parse(String(lines.mock.calls[0]?.[0]))).toMatchObject({
+        level: 'ERROR',
+        message: 'response shape violation',
+        statusCode: 500,
+        action: 'rendered',
+      })
+    }
+    lines.mockClear()
+    const silent = middy(async () => ({ statusCode: 200, body: { a: 1 } })).use(
+      proxyShape({ mode: 'strict', logger: false }),
+    )
+    await silent(doorEvent('rest') as never, context())
+    expect(lines).not.toHaveBeenCalled()
+  })
+})
