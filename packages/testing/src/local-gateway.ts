@@ -75,6 +75,8 @@ export interface Exchange {
   outcome: FunctionOutcome['kind'] | 'unrouted' | 'unauthorized'
   response: ClientResponse
   durationMs: number
+  /** What the function did, when it ran buffered: its result or thrown value (to say why a 502). */
+  function?: FunctionOutcome
 }
 
 export interface LocalGateway {
@@ -145,7 +147,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
     res.writeHead(response.status, headers)
     res.end(Buffer.from(response.body, wasDecoded(outcome, response) ? 'latin1' : 'utf8'))
-    report(req, startedAt, outcome.kind, response)
+    report(req, startedAt, outcome.kind, response, outcome)
   }
 
   /** Tells `onExchange` what became of one request, timed from its arrival. */
@@ -154,6 +156,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     startedAt: number,
     outcome: Exchange['outcome'],
     response: ClientResponse,
+    fn?: FunctionOutcome,
   ): void {
     options.onExchange?.({
       method: req.method ?? 'GET',
@@ -161,6 +164,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       outcome,
       response,
       durationMs: Date.now() - startedAt,
+      ...(fn ? { function: fn } : {}),
     })
   }
 
