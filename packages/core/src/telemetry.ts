@@ -69,30 +69,34 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
   const logger = options.logger === false ? undefined : options.logger
   const consoleFallback = options.logger !== false
   let emitter: Metrics | undefined
-  const emitters = new Map<string, Metrics>()
+  // The emitters made so far, found by walking the dimension names and values in order.
+  let emitters = new DimensionNode()
+  let emitterCount = 0
   /** The emitter for one set of dimensions: cached, or (past the cap) the first one with them added. */
   const emitterFor = (first: Metrics, dimensions: Dimensions): Metrics => {
-    // The names and values in order (the line's dimensions follow it), each prefixed by its
-    // length so that no two sets share a key whatever characters they hold.
-    let key = ''
+    // Nodes are only added while emitters may still be: past the cap a new set is a miss.
+    const growing = emitterCount < MAX_EMITTERS
+    let node: DimensionNode | undefined = emitters
+    let empty = true
     for (const name of Object.keys(dimensions)) {
       const value = dimensions[name]
       if (value === undefined || value === '') continue
-      const text = String(value)
-      key += `${name.length}:${name}${text.length}:${text}`
+      empty = false
+      if (node === undefined) continue
+      node = node.child(name, typeof value === 'string' ? value : String(value), growing)
     }
-    if (key === '') return first
-    const cached = emitters.get(key)
-    if (cached !== undefined) return cached
+    if (empty) return first
+    if (node?.emitter !== undefined) return node.emitter
     const kept = keptDimensions(dimensions)
-    if (emitters.size >= MAX_EMITTERS) {
+    if (node === undefined) {
       first.addDimensions(kept)
       return first
     }
     // Not chained: any 2.x Metrics (the peer range) will do.
     const made = first.singleMetric()
     made.setDefaultDimensions(kept)
-    emitters.set(key, made)
+    node.emitter = made
+    emitterCount += 1
     return made
   }
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
@@ -114,7 +118,8 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
       } catch (error) {
         // A half-built line must not leak its dimensions into the next one.
         emitter = undefined
-        emitters.clear()
+        emitters = new DimensionNode()
+        emitterCount = 0
         reportTelemetryFailure(logger, pkg, 'metric', error)
       }
     },
@@ -138,6 +143,31 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
 
 /** Emitters kept per telemetry instance, one per set of dimension values (see `createTelemetry`). */
 const MAX_EMITTERS = 32
+
+/**
+ * One step of a walk through dimension names and values, in order: a tree rather than one
+ * map keyed by a joined string, which would be built and hashed anew on every metric.
+ */
+class DimensionNode {
+  emitter: Metrics | undefined = undefined
+  readonly #byName = new Map<string, Map<string, DimensionNode>>()
+
+  /** The node after `name = value`; made when `make`, else `undefined` if not seen yet. */
+  child(name: string, value: string, make: boolean): DimensionNode | undefined {
+    let byValue = this.#byName.get(name)
+    if (byValue === undefined) {
+      if (!make) return undefined
+      byValue = new Map()
+      this.#byName.set(name, byValue)
+    }
+    let next = byValue.get(value)
+    if (next === undefined && make) {
+      next = new DimensionNode()
+      byValue.set(value, next)
+    }
+    return next
+  }
+}
 
 /** The dimensions that go on the line: as strings, undefined and empty ones left out. */
 function keptDimensions(dimensions: Dimensions): Record<string, string> {
