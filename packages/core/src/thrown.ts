@@ -64,11 +64,6 @@ const stringField = (value: unknown, key: string): string | undefined => {
   return typeof field === 'string' ? field : undefined
 }
 
-const numberField = (value: unknown, key: string): number | undefined => {
-  const field = readThrownField(value, key)
-  return typeof field === 'number' ? field : undefined
-}
-
 /** The facts of a thrown value, read once each without trusting it. */
 export function readThrown(value: unknown): ThrownFacts {
   if (!hasProperties(value)) {
@@ -85,20 +80,65 @@ export function readThrown(value: unknown): ThrownFacts {
       causePackage: undefined,
     }
   }
-  const code = readThrownField(value, 'code')
-  const expose = readThrownField(value, 'expose')
-  const headers = readThrownField(value, 'headers')
-  const cause = readThrownField(value, 'cause')
+  // Each field read by its own name, in its own `try` (a getter that throws reads as
+  // absent): a read of a fixed name stays a load the engine caches for the error's shape,
+  // where `readThrownField`'s computed name is a generic lookup on every call — ten of them
+  // per call here, on every error some part answers.
+  const thrown = value as Record<string, unknown>
+  let code: unknown
+  let expose: unknown
+  let headers: unknown
+  let cause: unknown
+  let name: unknown
+  let message: unknown
+  let statusCode: unknown
+  let status: unknown
+  let errorType: unknown
+  let retryAfterSeconds: unknown
+  try {
+    code = thrown.code
+  } catch {}
+  try {
+    expose = thrown.expose
+  } catch {}
+  try {
+    headers = thrown.headers
+  } catch {}
+  try {
+    cause = thrown.cause
+  } catch {}
+  try {
+    name = thrown.name
+  } catch {}
+  try {
+    message = thrown.message
+  } catch {}
+  try {
+    statusCode = thrown.statusCode
+  } catch {}
+  // `status` only stands in for a `statusCode` that is not a number.
+  if (typeof statusCode !== 'number') {
+    try {
+      status = thrown.status
+    } catch {}
+  }
+  try {
+    errorType = thrown.errorType
+  } catch {}
+  try {
+    retryAfterSeconds = thrown.retryAfterSeconds
+  } catch {}
   return {
     isObject: true,
-    name: stringField(value, 'name'),
-    message: stringField(value, 'message'),
+    name: typeof name === 'string' ? name : undefined,
+    message: typeof message === 'string' ? message : undefined,
     code: typeof code === 'string' || typeof code === 'number' ? code : undefined,
-    status: numberField(value, 'statusCode') ?? numberField(value, 'status'),
-    errorType: stringField(value, 'errorType'),
+    status:
+      typeof statusCode === 'number' ? statusCode : typeof status === 'number' ? status : undefined,
+    errorType: typeof errorType === 'string' ? errorType : undefined,
     expose: typeof expose === 'boolean' ? expose : undefined,
     headers: hasProperties(headers) && !Array.isArray(headers) ? headers : undefined,
-    retryAfterSeconds: readThrownField(value, 'retryAfterSeconds'),
+    retryAfterSeconds,
     causePackage: stringField(cause, 'package'),
   }
 }
@@ -149,7 +189,11 @@ function printable(value: unknown): string {
 function nameOf(value: unknown): string {
   if (value === null) return 'null'
   if (!hasProperties(value)) return typeof value
-  const name = readThrownField(value, 'name')
+  // Read by its own name: see `readThrown`.
+  let name: unknown
+  try {
+    name = (value as { name?: unknown }).name
+  } catch {}
   if (typeof name === 'string' && name !== '') return clip(name, MAX_NAME_LENGTH)
   const maker = readThrownField(value, 'constructor')
   const constructorName = readThrownField(maker, 'name')
@@ -175,14 +219,27 @@ function describeAt(value: unknown, stack: boolean, depth: number): ThrownDescri
     description.message = clip(printable(value), MAX_MESSAGE_LENGTH)
     return description
   }
-  const message = readThrownField(value, 'message')
+  // Each read by its own name (see `readThrown`), a getter that throws reading as absent.
+  const thrown = value as { message?: unknown; stack?: unknown; cause?: unknown }
+  let message: unknown
+  try {
+    message = thrown.message
+  } catch {}
   description.message = clip(
     typeof message === 'string' ? message : printable(value),
     MAX_MESSAGE_LENGTH,
   )
-  const trace = stack ? readThrownField(value, 'stack') : undefined
+  let trace: unknown
+  if (stack) {
+    try {
+      trace = thrown.stack
+    } catch {}
+  }
   if (typeof trace === 'string') description.stack = clip(trace, MAX_STACK_LENGTH)
-  const cause = readThrownField(value, 'cause')
+  let cause: unknown
+  try {
+    cause = thrown.cause
+  } catch {}
   if (cause === undefined || cause === value || depth >= MAX_CAUSE_DEPTH) return description
   if (hasProperties(cause) && !isInstanceOf(cause, Error)) {
     // Middy's `cause: { package, data }` describes the error itself, not an earlier one.
