@@ -75,8 +75,41 @@ function cdkEntry(cdkJson: string): string {
   return resolve(dirname(cdkJson), entry)
 }
 
+/** Whether `path` names a CDK app: `cdk.json`, a directory holding one, or an app's entry file. */
+export function isCdkApp(path: string, cwd: string): boolean {
+  const file = resolve(cwd, path)
+  if (!existsSync(file)) return false
+  if (statSync(file).isDirectory()) return existsSync(join(file, 'cdk.json'))
+  return basename(file) === 'cdk.json' || CDK_ENTRY.test(file)
+}
+
+/**
+ * Synthesizes the CDK app `path` names (as `isCdkApp` reads it) into a fresh cloud assembly;
+ * `dispose()` removes it.
+ */
+export async function synthesizeCdkApp(
+  path: string,
+  cwd: string,
+): Promise<{ outdir: string; dispose(): void }> {
+  const file = resolve(cwd, path)
+  const entry = statSync(file).isDirectory()
+    ? cdkEntry(join(file, 'cdk.json'))
+    : basename(file) === 'cdk.json'
+      ? cdkEntry(file)
+      : file
+  return synthesizeTo(entry, path)
+}
+
 /** Runs a CDK app in this process with `CDK_OUTDIR` pointing at a fresh directory. */
 async function synthesize(entry: string, source: string): Promise<LoadedTemplate> {
+  const { outdir, dispose } = await synthesizeTo(entry, source)
+  return read(outdir, source, dispose)
+}
+
+async function synthesizeTo(
+  entry: string,
+  source: string,
+): Promise<{ outdir: string; dispose(): void }> {
   const outdir = mkdtempSync(join(tmpdir(), 'gateproof-cdk-'))
   const dispose = () => rmSync(outdir, { recursive: true, force: true })
   const previous = process.env.CDK_OUTDIR
@@ -92,5 +125,5 @@ async function synthesize(entry: string, source: string): Promise<LoadedTemplate
     if (previous === undefined) delete process.env.CDK_OUTDIR
     else process.env.CDK_OUTDIR = previous
   }
-  return read(outdir, source, dispose)
+  return { outdir, dispose }
 }

@@ -20,4 +20,25 @@ describe('gateproof doctor, registered by @gateproof/observability (issue 17)', 
     expect(await main(['doctor', 'examples/nope/template.yaml'], io)).toBe(2)
     expect(io.err()).toMatch(/examples\/nope\/template\.yaml: no such file/)
   })
+
+  it('gateproof doctor takes a CDK app as serve and check do: cdk.json is synthesized (TypeScript), then checked', async () => {
+    const io = { ...memoryIo(), cwd: repoRoot }
+    const code = await main(
+      ['doctor', 'examples/cdk-gateway-responses/cdk.json', '--json', '--fail-on', 'none'],
+      io,
+    )
+    expect(io.err()).toBe('')
+    expect(code).toBe(0)
+    // This app ships gateproof's gateway responses: nothing to find.
+    expect(JSON.parse(io.out())).toEqual([])
+  }, 60_000)
+
+  it('…and finds what is wrong in one: a CDK app whose REST API lacks the gateway responses (exit 1)', async () => {
+    const io = { ...memoryIo(), cwd: repoRoot }
+    const code = await main(['doctor', 'packages/cli/test/fixtures/cdk-bare-api', '--json'], io)
+    expect(io.err()).toBe('')
+    const findings = JSON.parse(io.out()) as Array<{ rule: string }>
+    expect(findings.map((f) => f.rule)).toContain('rest-default-responses')
+    expect(code).toBe(1)
+  }, 60_000)
 })

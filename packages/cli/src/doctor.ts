@@ -1,0 +1,40 @@
+import { doctorCommand } from '@gateproof/observability'
+import type { Command } from './command.js'
+import { isCdkApp, synthesizeCdkApp } from './template-source.js'
+
+/** Options of `gateproof doctor` that take the next argument as their value. */
+const TAKES_VALUE = new Set(['--fail-on', '--disable', '--shedding-limit'])
+
+/**
+ * `gateproof doctor` from `@gateproof/observability`, taking a CDK app too — `cdk.json`, its
+ * directory or the app's entry file, as `serve` and `check` do: it is synthesized into a
+ * temporary cloud assembly first (TypeScript included), which doctor then reads.
+ */
+export const cliDoctorCommand: Command = {
+  name: doctorCommand.name,
+  summary: 'check SAM/CloudFormation templates, CDK output or a CDK app for gateway failure modes',
+  async run(argv, io) {
+    const disposals: (() => void)[] = []
+    try {
+      const args: string[] = []
+      for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i] as string
+        if (TAKES_VALUE.has(arg) && i + 1 < argv.length) {
+          args.push(arg, argv[++i] as string)
+        } else if (!arg.startsWith('-') && isCdkApp(arg, io.cwd)) {
+          const assembly = await synthesizeCdkApp(arg, io.cwd)
+          disposals.push(assembly.dispose)
+          args.push(assembly.outdir)
+        } else {
+          args.push(arg)
+        }
+      }
+      return await doctorCommand.run(args, io)
+    } catch (error) {
+      io.stderr.write(`gateproof doctor: ${(error as Error)?.message ?? String(error)}\n`)
+      return 2
+    } finally {
+      for (const dispose of disposals) dispose()
+    }
+  },
+}
