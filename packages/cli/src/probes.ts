@@ -57,6 +57,9 @@ function fill(
  * real clients send — a malformed JSON body, header-splitting characters in the query string and
  * path, and a binary body.
  */
+/** The probe a working handler answers with success: a 5xx to it is worth a warning. */
+export const ORDINARY_REQUEST = 'ordinary request'
+
 export function probesFor(integration: Integration, route: ProbeRoute): Probe[] {
   const method = route.method === 'ANY' ? 'GET' : route.method
   const bodyMethod = ['POST', 'PUT', 'PATCH'].includes(method) ? method : 'POST'
@@ -72,7 +75,7 @@ export function probesFor(integration: Integration, route: ProbeRoute): Probe[] 
     isBase64Encoded: false,
   }
   const shapes: Array<[string, RequestShape]> = [
-    ['ordinary request', base],
+    [ORDINARY_REQUEST, base],
     [
       'malformed JSON body',
       {

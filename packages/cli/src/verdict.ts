@@ -2,6 +2,7 @@ import { describeThrown, type Integration } from '@gateproof/core'
 import { validateProxyResult } from '@gateproof/proxy-shape'
 import { type ClientResponse, type FunctionOutcome, simulateGateway } from '@gateproof/testing'
 import { FRONT_DOOR } from './integrations.js'
+import { ORDINARY_REQUEST } from './probes.js'
 
 export type Severity = 'error' | 'warning'
 
@@ -151,6 +152,15 @@ export function judge(
     options.waitMs,
     options.albMultiValueHeaders,
   )
+  if (probe.name === ORDINARY_REQUEST && !client.gatewayError && client.status >= 500) {
+    // Delivered as the function meant it, but an ordinary request should not fail: a handler
+    // that answers every request 5xx (a strict-mode 500, a missing dependency) passes nothing.
+    findings.push({
+      severity: 'warning',
+      rule: 'server-error',
+      message: `the ordinary request was answered ${client.status} by the function itself`,
+    })
+  }
   const frontDoor = FRONT_DOOR[integration]
   const body = preview(client.body)
   const firstError = findings.find((f) => f.severity === 'error')

@@ -29,6 +29,30 @@ async function checkJson(args: string[], cwd?: string) {
   return { code, report }
 }
 
+describe('gateproof check warns when the ordinary request fails (a handler that answers every request 5xx)', () => {
+  it("a strict-mode handler whose every answer is the contract's 500: a server-error warning, exit 1; --fail-on error passes it", async () => {
+    const { code, report } = await checkJson([`${handlers}#strict`, '--integration', 'rest'])
+    const ordinary = report.results.find((r) => r.probe === 'ordinary request')
+    expect(ordinary?.client).toMatchObject({ status: 500, gatewayError: false })
+    expect(ordinary?.findings).toEqual([
+      {
+        severity: 'warning',
+        rule: 'server-error',
+        message: 'the ordinary request was answered 500 by the function itself',
+      },
+    ])
+    expect(code).toBe(1)
+    const lenient = await checkJson([
+      `${handlers}#strict`,
+      '--integration',
+      'rest',
+      '--fail-on',
+      'error',
+    ])
+    expect(lenient.code).toBe(0)
+  })
+})
+
 describe('gateproof check (issue 17: "the handler, checked as the gateway will see it")', () => {
   it('flags a body-object handler on every front door and passes the same handler under gateproof() (issue 17 done-when)', async () => {
     const raw = await checkJson([`${handlers}#raw`])
