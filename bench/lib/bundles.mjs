@@ -42,6 +42,14 @@ ${BODY}
 globalThis.awslambda ??= { streamifyResponse: (handler) => handler, HttpResponseStream: { from: (stream) => stream } }
 export const handler = gateproof(${WORK}, { streaming: true })
 `,
+  // A REQUEST/TOKEN authorizer's preset: the work is an Allow policy for the method asked for.
+  'gateproofAuthorizer()': `
+import { allow, gateproofAuthorizer } from 'gateproof'
+export const handler = gateproofAuthorizer(
+  async (event) => allow('user-42', { methodArn: event.methodArn }),
+  { type: 'token' },
+)
+`,
   'Middy + http-error-handler + Powertools Metrics, Logger': `
 import { Logger } from '@aws-lambda-powertools/logger'
 import { Metrics } from '@aws-lambda-powertools/metrics'
