@@ -4,7 +4,7 @@
 // a directory with no node_modules, as the Lambda runtime loads it (`.mjs` imported, `.js` required).
 // An ESM bundle of http-errors fails there ("Dynamic require of "path" is not supported": depd is
 // CommonJS), which no test that imports the sources can see.
-import { execFileSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -119,29 +119,25 @@ const context = {
 `
 
 /** Loads `file` in a fresh process from its directory, as the runtime does, and answers `events`. */
-function runBundle(file: string, exportName: string, events: unknown[]): Json[] {
+function runBundle(
+  file: string,
+  exportName: string,
+  events: unknown[],
+  onStderr?: (stderr: string) => void,
+): Json[] {
   const dir = dirname(file)
   const eventsFile = join(dir, 'events.json')
   writeFileSync(eventsFile, JSON.stringify(events))
   writeFileSync(join(dir, 'runner.cjs'), RUNNER)
   const { TABLE_NAME: _table, NODE_PATH: _path, ...env } = process.env
-  let stdout: string
-  try {
-    stdout = execFileSync(
-      process.execPath,
-      [join(dir, 'runner.cjs'), file, exportName, eventsFile],
-      {
-        cwd: dir,
-        env,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-  } catch (error) {
-    const { stderr } = error as { stderr?: string }
-    throw new Error(`${file} failed to load or answer:\n${stderr}`)
-  }
-  return JSON.parse(stdout.slice(stdout.lastIndexOf('\n@@') + 3)) as Json[]
+  const run = spawnSync(process.execPath, [join(dir, 'runner.cjs'), file, exportName, eventsFile], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+  })
+  if (run.status !== 0) throw new Error(`${file} failed to load or answer:\n${run.stderr}`)
+  onStderr?.(run.stderr)
+  return JSON.parse(run.stdout.slice(run.stdout.lastIndexOf('\n@@') + 3)) as Json[]
 }
 
 describe('examples deploy as their templates build them (sam build with esbuild)', () => {
@@ -210,5 +206,24 @@ describe('the README\'s ESM bundling advice (gateproof README, "Bundling")', () 
       invocations.map((i) => i.event),
     )
     for (const [i, invocation] of invocations.entries()) invocation.expect(results[i] ?? {})
+  }, 60_000)
+
+  it("an ESM bundle WITHOUT the banner still answers gateproof's own refusals with their status, and says how to fix it", async () => {
+    const file = join(out, 'esm-no-banner', 'shed.mjs')
+    await build({
+      entryPoints: [join(ROOT, 'test/fixtures/bundles/shed.mjs')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: file,
+      logLevel: 'silent',
+    })
+    const [refused] = runBundle(file, 'handler', [restEvent()], (stderr) => {
+      expect(stderr).toContain('http-errors could not be loaded')
+      expect(stderr).toContain('createRequire')
+    })
+    // Too little time left (30 s < 60 s): the shedder's refusal, not a 500 from a failed error build.
+    expect(refused?.statusCode).toBe(429)
+    expect(JSON.stringify(refused?.headers)).toContain('Retry-After')
   }, 60_000)
 })

@@ -1,4 +1,5 @@
 import type { default as createHttpErrorModule, HttpError } from 'http-errors'
+import { REASON_PHRASES } from './reason-phrases.js'
 
 type CreateHttpError = typeof createHttpErrorModule
 let createHttpError: CreateHttpError | undefined
@@ -17,13 +18,48 @@ let createHttpError: CreateHttpError | undefined
  */
 function httpErrors(): CreateHttpError {
   if (createHttpError === undefined) {
-    createHttpError = (
-      typeof require === 'function'
-        ? require('http-errors')
-        : process.getBuiltinModule('node:module').createRequire(import.meta.url)('http-errors')
-    ) as CreateHttpError
+    try {
+      createHttpError = (
+        typeof require === 'function'
+          ? require('http-errors')
+          : process.getBuiltinModule('node:module').createRequire(import.meta.url)('http-errors')
+      ) as CreateHttpError
+    } catch (error) {
+      // An ESM bundle without Node's `require` cannot load http-errors (its depd requires
+      // `path`): gateproof's errors must still carry their status, or a 429 becomes a 500.
+      createHttpError = plainHttpError as unknown as CreateHttpError
+      warnOnce(error)
+    }
   }
   return createHttpError
+}
+
+/** The fields http-errors gives an error, on a plain `Error`: what every reader of it looks at. */
+function plainHttpError(status: number, message: string, extra: Record<string, unknown>): Error {
+  const error = new Error(message, { cause: extra.cause }) as Error & Record<string, unknown>
+  const phrase = REASON_PHRASES[status] ?? 'Unknown'
+  error.name = `${phrase.replace(/[^A-Za-z0-9]/g, '')}${phrase.endsWith('Error') ? '' : 'Error'}`
+  error.status = status
+  error.statusCode = status
+  error.expose = status < 500
+  for (const [key, value] of Object.entries(extra)) if (key !== 'cause') error[key] = value
+  return error
+}
+
+function warnOnce(error: unknown): void {
+  try {
+    console.warn(
+      JSON.stringify({
+        level: 'WARN',
+        message:
+          'http-errors could not be loaded; gateproof builds its errors without it. In an ESM bundle, add the banner: import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+        package: '@gateproof/core',
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    )
+  } catch {
+    // A warning must never fail the request.
+  }
 }
 
 export interface GateproofErrorProps {
