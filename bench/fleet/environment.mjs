@@ -97,7 +97,13 @@ function buildHandler() {
   if (mode === 'plain') return middy(report)
   const scaled = (ms) => real(model, ms)
   const redisOne = redis
-    ? redisLimiter({ client: redis, concurrency: { limit: model.limit }, budgetMs: model.budgetMs })
+    ? redisLimiter({
+        client: redis,
+        concurrency: { limit: model.limit },
+        budgetMs: model.budgetMs,
+        // retrying-clients-wait: a refused request waits briefly for a slot (real ms).
+        maxWaitMs: Number(process.env.FLEET_MAX_WAIT_MS ?? 0),
+      })
     : undefined
   limiterReady = redisOne?.ready
   const limiter = redisOne ? timed(redisOne) : undefined

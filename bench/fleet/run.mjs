@@ -39,7 +39,15 @@ const model = {
   ...(option('limit') && { limit: Number(option('limit')) }),
 }
 const modes = (option('modes') ?? 'plain,gateproof,gateproof-redis').split(',')
-const SCENARIOS = ['cold-burst', 'redis-slow', 'redis-paused', 'retrying-clients']
+const SCENARIOS = [
+  'cold-burst',
+  'redis-slow',
+  'redis-paused',
+  'retrying-clients',
+  'retrying-clients-wait',
+]
+/** retrying-clients-wait: a refused request waits this long (modelled) for a slot before its 429. */
+const MAX_WAIT_MODELLED_MS = Number(option('max-wait') ?? 1000)
 const scenarios = (option('scenarios') ?? SCENARIOS.join(',')).split(',').filter(Boolean)
 for (const name of scenarios) {
   if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}; one of ${SCENARIOS}`)
@@ -103,9 +111,10 @@ const hasRetryAfter = (headers = {}) =>
 
 /** The front door and everything behind it that is not the function: one mode, one fleet. */
 class Fleet {
-  constructor(mode, parts, redisPort, admin) {
+  constructor(mode, parts, redisPort, admin, { maxWaitMs = 0 } = {}) {
     this.mode = mode
     this.admin = admin
+    this.maxWaitMs = maxWaitMs
     this.parts = parts
     this.redisPort = redisPort
     this.environments = []
@@ -144,6 +153,7 @@ class Fleet {
           FLEET_PARTS: this.parts.path,
           FLEET_REDIS_PORT: String(this.redisPort),
           FLEET_MODEL: JSON.stringify(model),
+          FLEET_MAX_WAIT_MS: String(this.maxWaitMs),
         },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       })
@@ -600,8 +610,8 @@ function redisPaused(redis) {
   }
 }
 
-async function startedFleet(mode, parts, redis, { warm = true } = {}) {
-  const fleet = new Fleet(mode, parts, redis.port, redis.admin)
+async function startedFleet(mode, parts, redis, { warm = true, maxWaitMs = 0 } = {}) {
+  const fleet = new Fleet(mode, parts, redis.port, redis.admin, { maxWaitMs })
   await fleet.start()
   if (warm) {
     fleet.record = () => {}
@@ -643,7 +653,9 @@ async function runScenarios(parts, redis) {
       fleet.stop()
     }
   }
-  const onWarm = scenarios.filter((name) => name !== 'cold-burst')
+  const onWarm = scenarios.filter(
+    (name) => name !== 'cold-burst' && name !== 'retrying-clients-wait',
+  )
   if (onWarm.length > 0) {
     const fleet = await startedFleet('gateproof-redis', parts, redis)
     try {
@@ -656,6 +668,21 @@ async function runScenarios(parts, redis) {
         if (name === 'retrying-clients') options.client = retryingClient(seed)
         record(name, 'gateproof-redis', await measure(fleet, options))
       }
+    } finally {
+      fleet.stop()
+    }
+  }
+  if (scenarios.includes('retrying-clients-wait')) {
+    // The same retrying clients; a refused request first waits up to maxWaitMs for a slot.
+    const maxWaitMs = real(model, MAX_WAIT_MODELLED_MS)
+    const fleet = await startedFleet('gateproof-redis', parts, redis, { maxWaitMs })
+    try {
+      await redis.admin.flushall()
+      const seed = 2000 + SCENARIOS.indexOf('retrying-clients')
+      record('retrying-clients-wait', 'gateproof-redis', {
+        ...(await measure(fleet, { level, seed, tag: 'retry-wait', client: retryingClient(seed) })),
+        maxWaitMs,
+      })
     } finally {
       fleet.stop()
     }
