@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import {
-  assertBoolean,
   assertKnownOptions,
   assertOneOf,
   type ErrorFormat,
@@ -73,6 +72,30 @@ const OPTION_KEYS = [
 
 const PARTS = ['proxyShape', 'timeoutGuard', 'loadShedder', 'errorMapper'] as const
 
+const FORMATS = ['problem', 'message'] as const
+const STREAMING_KEYS = ['idleMs', 'totalMs', 'marginMs', 'integration'] as const
+
+/** `streaming` is `true`, `false` or the stream's deadlines; its keys are named as the preset's. */
+function assertStreaming(streaming: unknown): void {
+  if (streaming === undefined || typeof streaming === 'boolean') return
+  if (!isObject(streaming)) {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      `option "streaming" must be true, false or { idleMs, totalMs, marginMs }, got ${JSON.stringify(streaming)}`,
+      { option: 'streaming' },
+    )
+  }
+  for (const key of Object.keys(streaming)) {
+    if (!(STREAMING_KEYS as readonly string[]).includes(key)) {
+      throw new GateproofOptionsError(
+        PACKAGE,
+        `unknown option "streaming.${key}"; expected one of "idleMs", "totalMs", "marginMs", "integration"`,
+        { option: `streaming.${key}` },
+      )
+    }
+  }
+}
+
 export function validateOptions(options: GateproofOptions<never>): void {
   if (!isObject(options)) {
     throw new GateproofOptionsError(PACKAGE, 'options must be an object')
@@ -85,14 +108,17 @@ export function validateOptions(options: GateproofOptions<never>): void {
 
 function assertOptions(options: GateproofOptions<never>): void {
   assertKnownOptions(PACKAGE, options, OPTION_KEYS)
-  if (typeof options.streaming !== 'object') assertBoolean(PACKAGE, 'streaming', options.streaming)
-  else if (options.streaming === null) {
+  assertStreaming(options.streaming)
+  // `format` is the preset's: say so, and name every form it takes.
+  if (
+    options.format !== undefined &&
+    typeof options.format !== 'function' &&
+    !FORMATS.includes(options.format as never)
+  ) {
     throw new GateproofOptionsError(
       PACKAGE,
-      'option "streaming" must be a boolean or an options object',
-      {
-        option: 'streaming',
-      },
+      `option "format" must be "problem", "message" or a formatter function, got ${JSON.stringify(options.format)}`,
+      { option: 'format' },
     )
   }
   const integration = String(options.integration ?? 'auto')

@@ -188,6 +188,24 @@ describe('gateproof(handler, options)', () => {
     expect(() => gateproof(noop, { integration: 'soap' } as never)).toThrow(/integration/)
   })
 
+  it('names the preset and every accepted form for its own options: format, streaming and its keys', () => {
+    const noop = async () => ({ statusCode: 200, body: '' })
+    expect(() => gateproof(noop, { format: 'json' } as never)).toThrow(
+      'gateproof: option "format" must be "problem", "message" or a formatter function, got "json"',
+    )
+    expect(() => gateproof(noop, { streaming: 'yes' } as never)).toThrow(
+      'gateproof: option "streaming" must be true, false or { idleMs, totalMs, marginMs }, got "yes"',
+    )
+    expect(() => gateproof(noop, { streaming: { total: 1000 } } as never)).toThrow(
+      'gateproof: unknown option "streaming.total"; expected one of "idleMs", "totalMs", "marginMs", "integration"',
+    )
+    // Every form the option table lists still passes.
+    expect(() =>
+      gateproof(noop, { format: () => ({ statusCode: 500, body: '' }) } as never),
+    ).not.toThrow()
+    expect(() => gateproof(noop, { format: 'message' })).not.toThrow()
+  })
+
   it('lets the handler’s event and result types flow through', () => {
     const rest = gateproof<APIGatewayProxyEvent, APIGatewayProxyResult>(async (event) => ({
       statusCode: 200,
