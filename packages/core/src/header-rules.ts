@@ -6,8 +6,27 @@
  */
 const SPLITTING = /[\r\n\0]/
 
+/**
+ * Short strings already found free of CR, LF and NUL. A function sends the same header names
+ * and values on every response (`Content-Type`, `application/json`), and a set lookup costs
+ * less than scanning them again. Strings are immutable, so membership is the scan's answer;
+ * only clean strings enter, and the set is emptied when full, so it stays small whatever a
+ * handler sends.
+ */
+const clean = new Set<string>()
+const MAX_CLEAN_ENTRIES = 128
+const MAX_CLEAN_LENGTH = 256
+
 /** Whether `text` holds CR, LF or NUL. */
-export const hasSplittingChars = (text: string): boolean => SPLITTING.test(text)
+export function hasSplittingChars(text: string): boolean {
+  if (clean.has(text)) return false
+  if (SPLITTING.test(text)) return true
+  if (text.length <= MAX_CLEAN_LENGTH) {
+    if (clean.size >= MAX_CLEAN_ENTRIES) clean.clear()
+    clean.add(text)
+  }
+  return false
+}
 
 /** The longest `Retry-After` gateproof sends: a day; a larger hint is not advice but a bug. */
 export const MAX_RETRY_AFTER_SECONDS = 86_400
