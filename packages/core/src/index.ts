@@ -17,14 +17,7 @@ export {
   policyDecision,
   stageWildcardArn,
 } from './authorizer-policy.js'
-export {
-  type Clock,
-  forgetClockReading,
-  KEEPS_CLOCK,
-  keepsClock,
-  requestNow,
-  systemClock,
-} from './clock.js'
+export { type Clock, systemClock } from './clock.js'
 export {
   ageAtArrivalMs,
   computeDeadline,

@@ -51,13 +51,6 @@ export class RequestState {
   proxyShape: unknown = undefined
   /** Set by the streaming execution mode: the request's stream state (`getStreamState`). */
   stream: unknown = undefined
-  /**
-   * The timeout guard's execution mode watches every `before` middleware of this request, so
-   * parts may pass a clock reading along (`requestNow`).
-   */
-  sharesClock = false
-  /** A `Date.now()` reading the next part may use instead of its own; `NaN`: none. */
-  clockReading = Number.NaN
 }
 
 const STATE_KEY = internalized('gateproof')

@@ -2,20 +2,16 @@ import {
   computeDeadline,
   type Deadline,
   type EventOf,
-  forgetClockReading,
   frontDoorOf,
   type Integration,
   isStreamingRequest,
-  keepsClock,
   type PluginHooks,
   peekRequestState,
   type RequestLike,
   type ResultOf,
   readThrown,
   requestIdOf,
-  requestNow,
   requestState,
-  systemClock,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
 import type { Admitted, LimiterDecision, Priority } from './limiter.js'
@@ -111,14 +107,6 @@ export const loadShedder = <I extends Integration = Integration>(
   // Only the service-time prediction and the limiter partition by key.
   const needsKey = config.deadline?.predict === true || limiter !== undefined
   const priorityOf = config.priority
-  // A custom clock is read as given; only the system clock's readings are passed along.
-  const sharesClock = clock === systemClock
-  const runsOthersCode =
-    config.key !== undefined ||
-    priorityOf !== undefined ||
-    config.cost !== undefined ||
-    limiter !== undefined ||
-    dryRun
   let warnedNoPlugin = false
   let warnedReclaim = false
   const policies = new LocalPolicies(config, clock.now(), function warnReclaimed(reclaimed) {
@@ -225,16 +213,14 @@ export const loadShedder = <I extends Integration = Integration>(
   }
 
   function loadShedderBefore(request: RequestLike): void | Promise<void> {
-    const shared = requestState(request)
     // H2: an event from no HTTP front door is admitted untouched, never counted or shed.
     if (frontDoorOf(request, config.integration) === undefined) {
-      forgetClockReading(shared)
       telemetry.stepAside(request)
       return
     }
+    const shared = requestState(request)
     let state = shared.loadShedder as ShedderState | undefined
     if (state === undefined) {
-      forgetClockReading(shared)
       if (!warnedNoPlugin) warnNoPlugin()
       state = newState()
       shared.loadShedder = state
@@ -247,11 +233,8 @@ export const loadShedder = <I extends Integration = Integration>(
       // Its reading of the same clock, a moment ago: one clock reading less per request.
       now = deadline.computedAt
     } else {
-      // The system clock's reading the timeout guard just took, when nothing ran since.
-      now = sharesClock ? requestNow(shared) : clock.now()
+      now = clock.now()
     }
-    // Key, priority and cost functions, a limiter and a dry run's log line are someone else's code.
-    if (runsOthersCode) forgetClockReading(shared)
     const chosenKey = needsKey ? keyOf(event) : ''
     const key = typeof chosenKey === 'string' ? chosenKey : String(chosenKey)
     const priority: Priority = priorityOf === undefined ? 'normal' : priorityFrom(priorityOf(event))
@@ -287,8 +270,6 @@ export const loadShedder = <I extends Integration = Integration>(
     }
     settleLimiter(request, state, decision, priority, deadline)
   }
-
-  keepsClock(loadShedderBefore)
 
   function loadShedderAfter(request: RequestLike): void | Promise<void> {
     // A streamed response is still running: requestEnd releases the slot once it has ended.

@@ -1,12 +1,4 @@
-import {
-  forgetClockReading,
-  KEEPS_CLOCK,
-  type MiddyExecutionMode,
-  peekRequestState,
-  type RequestLike,
-  requestNow,
-  requestState,
-} from '@gateproof/core'
+import type { MiddyExecutionMode, RequestLike } from '@gateproof/core'
 import { executionModeStandard } from '@middy/core/executionModeStandard'
 import type { RequestGuard, TimeoutPhase } from './request-guard.js'
 
@@ -74,10 +66,6 @@ export function deadlineExecutionMode(
     const { runRequest } = internals
     const beforeCache = new WrappedList(wrapBefore, deadlineCheck(hooks))
     const afterCache = new WrappedList(wrapAfter)
-    // Middy's own per-middleware hooks would run someone else's code between two middlewares
-    // without a wrapper noticing: then no clock reading is passed along.
-    const { beforeMiddleware, afterMiddleware } = (plugin ?? {}) as Record<string, unknown>
-    const sharesClock = beforeMiddleware === undefined && afterMiddleware === undefined
     const runGuarded: RunRequest = function runRequestWithinDeadline(
       request,
       requestBefores,
@@ -89,7 +77,6 @@ export function deadlineExecutionMode(
       // Only a request the guard watches gets the deadline-checking wrappers; any other runs its
       // middlewares exactly as Middy would.
       const guarded = hooks.guardOf(request) !== undefined
-      if (guarded && sharesClock) requestState(request).sharesClock = true
       return runRequest(
         request,
         guarded ? beforeCache.of(requestBefores) : requestBefores,
@@ -142,28 +129,18 @@ class WrappedList {
 function deadlineCheck(hooks: DeadlineHooks): Middleware {
   return function timeoutGuardBeforeHandler(request) {
     const guard = hooks.guardOf(request)
-    if (guard === undefined || guard.timedOut) return undefined
-    const state = requestState(request)
-    const now = requestNow(state)
-    // The handler runs next: no reading outlives the `before` phase.
-    forgetClockReading(state)
-    if (now >= guard.deadline.at) throw hooks.timeOut(guard, 'before')
+    if (guard !== undefined && !guard.timedOut && Date.now() >= guard.deadline.at) {
+      throw hooks.timeOut(guard, 'before')
+    }
     return undefined
   }
 }
 
 function wrapperOf(hooks: DeadlineHooks, phase: TimeoutPhase) {
   return function wrap(middleware: Middleware): Middleware {
-    // Only `before` middlewares pass a clock reading along (`requestNow`); someone else's
-    // makes the next part read the clock afresh.
-    const forgets =
-      phase === 'before' && (middleware as { [KEEPS_CLOCK]?: unknown })[KEEPS_CLOCK] !== true
     const guarded = function guardedMiddleware(request: RequestLike): unknown {
-      if (forgets) forget(request)
       const result = middleware(request)
       if (!(result instanceof Promise)) return result
-      // An await lets other work run: a reading taken before it is stale.
-      if (phase === 'before') forget(request)
       const guard = hooks.guardOf(request)
       if (guard === undefined || guard.timedOut) return result
       guard.racing = phase
@@ -173,11 +150,6 @@ function wrapperOf(hooks: DeadlineHooks, phase: TimeoutPhase) {
     Object.defineProperty(guarded, 'name', { value: middleware.name })
     return guarded
   }
-}
-
-function forget(request: RequestLike): void {
-  const state = peekRequestState(request)
-  if (state !== undefined) forgetClockReading(state)
 }
 
 /** A promise that rejects with the timeout error at the deadline; one timer per request. */

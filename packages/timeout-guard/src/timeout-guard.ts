@@ -6,13 +6,11 @@ import {
   frontDoorOf,
   type Integration,
   isObject,
-  keepsClock,
   type PluginHooks,
   peekRequestState,
   type RequestLike,
   type ResultOf,
   requestIdOf,
-  requestNow,
   requestState,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
@@ -222,7 +220,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
   }
 
   return {
-    before: keepsClock(function timeoutGuardBefore(request: RequestLike) {
+    before: function timeoutGuardBefore(request) {
       let guard = guardOf(request)
       if (guard === undefined) {
         const door = frontDoorOf(request, config.integration)
@@ -241,10 +239,10 @@ export const timeoutGuard = <I extends Integration = Integration>(
         replaceRemainingTime(guard.view, guard.countdown)
       }
       guard.seenInChain = true
-      if (guard.deadline.at - requestNow(requestState(request)) > 0) return
+      if (guard.handle.remainingMs() > 0) return
       timeOut(guard, 'arrival')
       throw guard.error
-    }),
+    },
     onError: function timeoutGuardOnError(request) {
       const guard = guardOf(request)
       if (guard === undefined) return
