@@ -51,11 +51,15 @@ async function request(url) {
 async function fire(url, scenario) {
   if (scenario.path !== '/burst') return [await request(url + scenario.path)]
   // Open-loop arrivals: 30 requests 15 ms apart at a route that takes 120 ms, against
-  // reserved concurrency 4 (capacity ≈ 33 requests/s).
+  // reserved concurrency 4 (capacity ≈ 33 requests/s). Each is due at its own time from the
+  // start, so a busy machine whose timers fire late sends the late ones at once and still
+  // offers the burst instead of a slower trickle.
   const pending = []
+  const start = performance.now()
   for (let i = 0; i < 30; i += 1) {
+    const wait = start + i * 15 - performance.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
     pending.push(request(url + scenario.path))
-    await new Promise((resolve) => setTimeout(resolve, 15))
   }
   return Promise.all(pending)
 }

@@ -19,14 +19,20 @@ const SLACK_MS = 250
 /** `FLEET_FIGURES=<file>` appends what the assertions bound to that file, for the record. */
 function figures(
   scenario: string,
-  results: { admitted: number; rejected: number; maxObserved: number; maxDecisionMs: number }[],
+  results: {
+    admitted: number
+    rejected: number
+    maxObserved: number
+    maxDecisionMs: number
+    maxLoopDelayMs: number
+  }[],
 ): void {
   const file = process.env.FLEET_FIGURES
   if (file === undefined || file === '') return
   const sum = (pick: (r: (typeof results)[0]) => number) => results.reduce((n, r) => n + pick(r), 0)
   appendFileSync(
     file,
-    `${scenario}: peak in flight ${Math.max(...results.map((r) => r.maxObserved))}, admitted ${sum((r) => r.admitted)}, refused ${sum((r) => r.rejected)}, longest decision ${Math.max(...results.map((r) => r.maxDecisionMs)).toFixed(1)} ms\n`,
+    `${scenario}: peak in flight ${Math.max(...results.map((r) => r.maxObserved))}, admitted ${sum((r) => r.admitted)}, refused ${sum((r) => r.rejected)}, longest decision ${Math.max(...results.map((r) => r.maxDecisionMs)).toFixed(1)} ms, longest event-loop delay ${Math.max(...results.map((r) => r.maxLoopDelayMs)).toFixed(1)} ms\n`,
   )
 }
 
@@ -89,7 +95,11 @@ describeWithRedis('the fleet limit holds under load, default options (issue 14)'
     const peak = Math.max(...results.map((r) => r.maxObserved))
     figures('paused 2 s', results)
     expect(peak).toBeLessThanOrEqual(2 * LIMIT)
-    expect(Math.max(...results.map((r) => r.maxDecisionMs))).toBeLessThan(BUDGET_MS + SLACK_MS)
+    // The budget bounds the wait for Redis; a process the machine did not run for a while
+    // (its event loop late, measured in the process) answers that much later whatever it does.
+    for (const r of results) {
+      expect(r.maxDecisionMs).toBeLessThan(BUDGET_MS + SLACK_MS + r.maxLoopDelayMs)
+    }
     // Late admissions were handed back and every release arrived once Redis woke up.
     await redis.client.ping()
     expect(await redis.server.admin.zcard('{gateproof:cold}:leases')).toBe(0)

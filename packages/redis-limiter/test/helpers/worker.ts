@@ -3,6 +3,7 @@
  * own ioredis connection, its own limiter built from this package's source. The
  * parent forks it (bundled by `bundleWorker`) and talks over IPC.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Redis } from 'ioredis'
 import { redisLimiter } from '../../src/index.js'
@@ -49,6 +50,11 @@ export type WorkerReport =
       maxObserved: number
       /** Longest wait for one decision, ms. */
       maxDecisionMs: number
+      /**
+       * Longest the process's event loop was late, ms: time the machine did not run this
+       * process, which no budget timer can take back.
+       */
+      maxLoopDelayMs: number
     }
 
 const send = (report: WorkerReport) => process.send?.(report)
@@ -157,6 +163,8 @@ async function runFleet(task: Extract<WorkerTask, { kind: 'fleet' }>, redis: Red
   let rejected = 0
   let maxObserved = 0
   let maxDecisionMs = 0
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 })
+  loopDelay.enable()
   const loop = async () => {
     while (Date.now() < stopAt) {
       const started = performance.now()
@@ -180,7 +188,9 @@ async function runFleet(task: Extract<WorkerTask, { kind: 'fleet' }>, redis: Red
     }
   }
   await Promise.all(Array.from({ length: task.loops }, loop))
-  send({ kind: 'fleet', admitted, rejected, maxObserved, maxDecisionMs })
+  loopDelay.disable()
+  const maxLoopDelayMs = loopDelay.max / 1e6
+  send({ kind: 'fleet', admitted, rejected, maxObserved, maxDecisionMs, maxLoopDelayMs })
   observer.disconnect()
 }
 
