@@ -104,6 +104,9 @@ export function gateproofMiddlewares<TEvent = unknown>(
   return { plugin: gateproofPlugin(shapeHooks, guard, shedder, mode), middlewares }
 }
 
+type AnyEventOf<I> = I extends Integration ? EventOf<I> : ProxyEvent
+type AnyResultOf<I> = I extends Integration ? ResultOf<I> : ProxyResult
+
 type StreamDeadlineOptionsOf = Exclude<GateproofOptions['streaming'], boolean | undefined>
 
 /** The events of the front doors that stream (ST1, ST16). */
@@ -168,6 +171,17 @@ export function gateproof<TEvent = never, TResult = never>(
   handler: GateproofHandler<NoInfer<TEvent>, NoInfer<TResult>>,
   options?: GateproofOptions<NoInfer<TEvent>>,
 ): MiddyfiedHandler<TEvent, TResult, Error, Context>
+/**
+ * The two usual calls with options (a front door named, or found at run time), once more and
+ * last: when no signature matches a call with options, TypeScript explains only the last
+ * signature's failure, so this one makes it name the unknown or mistyped option instead of
+ * the explicit-types signature's complaint that the handler's result is not `never`. It
+ * accepts nothing the two signatures above do not, so it never changes what a call gets.
+ */
+export function gateproof<I extends Integration | 'auto' = 'auto'>(
+  handler: GateproofHandler<NoInfer<AnyEventOf<I>>, NoInfer<AnyResultOf<I>>>,
+  options: GateproofOptions<NoInfer<AnyEventOf<I>>> & { integration?: I },
+): MiddyfiedHandler<AnyEventOf<I>, AnyResultOf<I>, Error, Context>
 // The implementation is untyped on purpose: the overloads above are what callers see.
 export function gateproof(
   handler: GateproofHandler<never, unknown>,
