@@ -98,6 +98,33 @@ describe('gateproofPlugin', () => {
     expect(calls).toEqual(['third', 'second', 'first'])
   })
 
+  it('runs one to six hooks in order, throws and promises included, unrolled or looped', async () => {
+    for (let count = 1; count <= 6; count++) {
+      for (const failing of [-1, 0, count - 1]) {
+        const calls: string[] = []
+        const parts = Array.from({ length: count }, (_, index) => ({
+          requestStart: () => void calls.push(`start${index}`),
+          requestEnd: () => {
+            calls.push(`end${index}`)
+            if (index === failing) throw new Error(`end${index} failed`)
+            return index === 1 ? Promise.resolve() : undefined
+          },
+        }))
+        const plugin = gateproofPlugin(...parts)
+        const request = { event: {}, context: {}, internal: {} }
+        plugin.requestStart?.(request)
+        const ended = plugin.requestEnd?.(request)
+        if (failing >= 0) await expect(ended).rejects.toThrow(`end${failing} failed`)
+        else await ended
+        const indexes = Array.from({ length: count }, (_, index) => index)
+        expect(calls).toEqual([
+          ...indexes.map((index) => `start${index}`),
+          ...indexes.reverse().map((index) => `end${index}`),
+        ])
+      }
+    }
+  })
+
   it('waits for a requestEnd that returns a promise before running the next, in order', async () => {
     const calls: string[] = []
     let release: () => void = () => undefined
