@@ -17,17 +17,20 @@ import {
   type LimiterConfig,
   PACKAGE,
   type RedisLimiterOptions,
+  type ResolvedRate,
   type ResolvedRules,
   resolveOptions,
 } from './options.js'
 import { isNoScript } from './run-script.js'
 import {
   decodeScriptReplies,
+  decodeSingleRateReply,
   type LimiterScript,
   limiterScript,
   type ReplyShape,
   replyShape,
   type ScriptReply,
+  singleRateScript,
 } from './script.js'
 
 /** Why a decision was made without Redis: a bounded metric dimension. */
@@ -54,6 +57,10 @@ interface KeyPlan {
   readonly local: LocalKey
   readonly script: LimiterScript
   readonly shape: ReplyShape
+  /** The cheaper script for one request alone, when the rules have its shape. */
+  readonly single: LimiterScript | undefined
+  /** Its KEYS and ARGV for a normal request of cost 1: the rate key alone. */
+  readonly singleKeys: readonly string[]
   /** When this process next marks itself active for the key (ms, this host's clock). */
   heartbeatAt: number
   /** Gap to the next heartbeat: short at first, so a cold fleet counts itself within ms. */
@@ -109,6 +116,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
   const budget = createBudget(budgetMs)
   const connection = watchConnection(client)
   const scripts = new Map<ResolvedRules, LimiterScript>()
+  const singleScripts = new Map<ResolvedRules, LimiterScript | undefined>()
   const instance = processId()
   const nextLeaseId = leaseIdSource(instance)
   const heartbeatEveryMs = Math.max(250, config.processWindowMs * HEARTBEAT_SHARE)
@@ -149,6 +157,11 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     return script
   }
 
+  function singleScriptFor(rules: ResolvedRules): LimiterScript | undefined {
+    if (!singleScripts.has(rules)) singleScripts.set(rules, singleRateScript(rules))
+    return singleScripts.get(rules)
+  }
+
   function planFor(key: string): KeyPlan {
     const found = plans.get(key)
     if (found !== undefined) return found
@@ -175,6 +188,8 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       local: newLocalKey(rules),
       script: scriptFor(rules),
       shape: replyShape(rules),
+      single: singleScriptFor(rules),
+      singleKeys: keys.rates.slice(0, 1),
       heartbeatAt: 0,
       heartbeatGapMs: FIRST_HEARTBEAT_GAP_MS,
       shadowMask,
@@ -412,18 +427,34 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       plan.heartbeatAt = now + plan.heartbeatGapMs
       plan.heartbeatGapMs = Math.min(heartbeatEveryMs, plan.heartbeatGapMs * 2)
     }
-    const keys = heartbeat ? plan.heartbeatKeys : plan.scriptKeys
+    // One request alone (every request at concurrency 1) with no heartbeat due: the cheaper
+    // script, when the key's rules have its shape.
+    const single = batch.length === 1 && !heartbeat ? plan.single : undefined
+    const script = single ?? plan.script
+    let numKeys: number
     // KEYS and ARGV in one array, spread once into the client call.
-    const keysAndArgs: (string | number)[] = keys.slice()
-    keysAndArgs.push(heartbeat ? instance : '')
-    if (plan.rules.concurrency) {
-      for (const queued of batch) {
-        keysAndArgs.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
-      }
+    let keysAndArgs: readonly (string | number)[]
+    if (single !== undefined) {
+      const only = batch[0] as Queued
+      numKeys = 1
+      keysAndArgs =
+        only.priority === 'normal' && only.cost === 1
+          ? plan.singleKeys
+          : [plan.singleKeys[0] as string, PRIORITY_INDEX[only.priority], only.cost]
     } else {
-      for (const queued of batch) keysAndArgs.push(PRIORITY_INDEX[queued.priority], queued.cost)
+      const keys = heartbeat ? plan.heartbeatKeys : plan.scriptKeys
+      numKeys = keys.length
+      const all: (string | number)[] = keys.slice()
+      all.push(heartbeat ? instance : '')
+      if (plan.rules.concurrency) {
+        for (const queued of batch) {
+          all.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
+        }
+      } else {
+        for (const queued of batch) all.push(PRIORITY_INDEX[queued.priority], queued.cost)
+      }
+      keysAndArgs = all
     }
-    const { script } = plan
     let reloaded = false
     const tracked = budget.track(function budgetExpired(lateMs) {
       // A verdict more than a budget late means this process stalled (CPU starved), not
@@ -449,7 +480,16 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       warmedUp?.()
       let replies: ScriptReply[]
       try {
-        replies = decodeScriptReplies(raw, batch.length, plan.shape)
+        replies =
+          single !== undefined
+            ? [
+                decodeSingleRateReply(
+                  raw,
+                  plan.rules.rates[0] as ResolvedRate,
+                  (batch[0] as Queued).priority,
+                ),
+              ]
+            : decodeScriptReplies(raw, batch.length, plan.shape)
       } catch (error) {
         failBatch(plan, batch, ticket, heartbeat, 'error', error)
         return
@@ -467,7 +507,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       // the script for the next call — sent even when the budget has run out, for that.
       if (!reloaded && isNoScript(error)) {
         reloaded = true
-        attempt(() => client.eval(script.body, keys.length, ...keysAndArgs)).then(onReply, onError)
+        attempt(() => client.eval(script.body, numKeys, ...keysAndArgs)).then(onReply, onError)
         return
       }
       if (!tracked.settle()) return
@@ -476,7 +516,7 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     }
     let sent: Promise<unknown>
     try {
-      sent = client.evalsha(script.sha, keys.length, ...keysAndArgs)
+      sent = client.evalsha(script.sha, numKeys, ...keysAndArgs)
     } catch (error) {
       sent = Promise.reject(error)
     }
@@ -546,15 +586,28 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
    * and writes nothing, loads the script in Redis (no NOSCRIPT round trip for the first
    * request after a restart) and runs this process's decision code once, so the first
    * request of a cold process does not pay for compiling it (measured: 2–4 ms → 0.5 ms on
-   * a busy 2-core host). Bounded by the budget; never counted by the breaker or metrics.
+   * a busy 2-core host). When the rules have the single-rate shape, a second call loads
+   * that script too, in parallel. Bounded by the budget; never counted by the breaker or
+   * metrics.
    */
   function warmUp(): Promise<void> {
     return connection.ready.then(() => {
       if (!connection.isReady()) return
-      return new Promise<void>((resolve) => {
-        sendBatch(newPlan(WARM_UP_KEY, config.rules), [], resolve)
+      const plan = newPlan(WARM_UP_KEY, config.rules)
+      const general = new Promise<void>((resolve) => {
+        sendBatch(plan, [], resolve)
       })
+      if (plan.single === undefined) return general
+      return Promise.all([general, loadScript(plan.single)]).then(ignore)
     })
+  }
+
+  /** A call of the script with no KEYS, which it answers at once: loaded for the first request. */
+  function loadScript(script: LimiterScript): Promise<void> {
+    const loaded = attempt(() => client.evalsha(script.sha, 0)).catch((error: unknown) => {
+      if (isNoScript(error)) return client.eval(script.body, 0)
+    })
+    return budget.run(loaded).then(ignore, ignore)
   }
 
   let ready: Promise<void> | undefined

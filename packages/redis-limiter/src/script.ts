@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
-import type { ResolvedRules } from './options.js'
+import type { Priority } from '@gateproof/load-shedder'
+import type { ResolvedRate, ResolvedRules } from './options.js'
 
 export interface LimiterScript {
   readonly body: string
@@ -211,6 +212,56 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
   return { body, sha: createHash('sha1').update(body).digest('hex'), argsPerRequest: k }
 }
 
+/**
+ * The decision of `limiterScript` for the shape most keys have — one enforced rate rule,
+ * no concurrency limit, no shadow rule — when one request is decided alone and the
+ * process is not marking itself active: the same GCRA with the same arithmetic, stored
+ * value and expiry, in what Redis runs cheapest. Redis 7.0 turns a table reply into RESP
+ * by probing it for `err`, `ok` and the RESP3 fields, and every ARGV entry is a string
+ * put into a table, so an admission replies one integer, `tat - now` after it, from
+ * which the client derives usage, remaining and reset exactly as the general script
+ * does (the same double operations on the same operands); a normal request of cost 1
+ * sends no ARGV. Measured with callgrind inside `evalShaCommand`: 55,000 → 38,400
+ * instructions per call, 7.4 → 4.3 µs (`INFO commandstats`, pipelined).
+ *
+ * KEYS[1]: the rate key; none for the warm-up, which only loads the script.
+ * ARGV: nothing for a normal request of cost 1, else priority (1 critical, 2 normal,
+ * 3 sheddable) and cost.
+ * Reply: admitted, µs from now until the TAT (an integer ≥ 0); refused by the rate,
+ * `{ retryAfterMs, µs from now until the TAT }`; -1 for the warm-up.
+ */
+export function singleRateScript(rules: ResolvedRules): LimiterScript | undefined {
+  const rate = rules.rates[0]
+  if (rules.rates.length !== 1 || rate === undefined || rate.shadow || rules.concurrency) {
+    return undefined
+  }
+  const interval = lua(rate.interval * 1000)
+  const lines = [
+    'local key = KEYS[1]',
+    'if key == nil then return -1 end',
+    "local t = redis.call('TIME')",
+    'local us = t[1] * 1000000 + t[2]',
+    "local tat = tonumber(redis.call('GET', key) or 0)",
+    'if tat < us then tat = us end',
+    `local c, cost = ${lua(rate.cells.normal)}, 1`,
+    'local p = ARGV[1]',
+    'if p then',
+    `  c = ${byPriority(rate.cells)}`,
+    '  cost = tonumber(ARGV[2])',
+    'end',
+    `local nt = math.ceil(tat + ${interval} * cost)`,
+    `if nt - c * ${interval} <= us then`,
+    // Both as '%d' strings: Redis 7.0 prints a Lua number argument with '%.17g', which
+    // costs it more than Lua's integer format.
+    "  redis.call('PSETEX', key, string.format('%d', math.ceil((nt - us) / 1000)), string.format('%d', nt))",
+    '  return nt - us',
+    'end',
+    `return { math.ceil((nt - c * ${interval} - us) / 1000), tat - us }`,
+  ]
+  const body = `${lines.join('\n')}\n`
+  return { body, sha: createHash('sha1').update(body).digest('hex'), argsPerRequest: 2 }
+}
+
 export type ScriptOutcome = 'admitted' | 'rate' | 'concurrency'
 
 export interface ScriptReply {
@@ -300,4 +351,48 @@ function unexpected(reply: unknown): TypeError {
   return new TypeError(
     `unexpected limiter script reply: ${text && text.length > 200 ? `${text.slice(0, 200)}…` : text}`,
   )
+}
+
+/**
+ * Reads the reply of `singleRateScript` for one request of `priority`: what
+ * `decodeScriptReplies` reads from the general script's reply for the same decision,
+ * computed here with the operations that script uses.
+ */
+export function decodeSingleRateReply(
+  reply: unknown,
+  rate: ResolvedRate,
+  priority: Priority,
+): ScriptReply {
+  const interval = rate.interval * 1000
+  const cells = rate.cells[priority]
+  if (typeof reply === 'number') {
+    if (!Number.isInteger(reply) || reply < 0) throw unexpected(reply)
+    return {
+      outcome: 'admitted',
+      retryAfterMs: 0,
+      remaining: Math.floor(cells - reply / interval + 1e-9),
+      resetMs: Math.ceil(reply / 1000),
+      held: 0,
+      wouldRefuse: 0,
+      usagePermille: Math.floor((reply / (cells * interval)) * 1000),
+      processes: -1,
+      rule: 0,
+    }
+  }
+  if (!Array.isArray(reply) || reply.length !== 2) throw unexpected(reply)
+  const [retryAfterMs, untilTat] = reply as unknown[]
+  if (!Number.isInteger(retryAfterMs) || !Number.isInteger(untilTat) || (untilTat as number) < 0) {
+    throw unexpected(reply)
+  }
+  return {
+    outcome: 'rate',
+    retryAfterMs: retryAfterMs as number,
+    remaining: Math.floor(cells - (untilTat as number) / interval + 1e-9),
+    resetMs: Math.ceil((untilTat as number) / 1000),
+    held: 0,
+    wouldRefuse: 0,
+    usagePermille: 1000,
+    processes: -1,
+    rule: 0,
+  }
 }
