@@ -19,11 +19,16 @@ export function snapshot(result: unknown): unknown {
     // plain literal's layout in one step instead of adding keys one by one: the copy is on
     // every response's path. Symbol keys come along too; nothing reads or serialises them.
     const copy: Record<string, unknown> = { ...result }
-    if (Object.hasOwn(copy, 'headers')) copy.headers = copyMap(copy.headers, false)
-    if (Object.hasOwn(copy, 'multiValueHeaders')) {
+    // The copy holds data properties only, so a read is all a value costs; `Object.hasOwn`, a
+    // call V8 does not inline, is asked only of a value found (an inherited one is not copied).
+    // An own `undefined` would copy as itself.
+    if (copy.headers !== undefined && Object.hasOwn(copy, 'headers')) {
+      copy.headers = copyMap(copy.headers, false)
+    }
+    if (copy.multiValueHeaders !== undefined && Object.hasOwn(copy, 'multiValueHeaders')) {
       copy.multiValueHeaders = copyMap(copy.multiValueHeaders, true)
     }
-    if (Object.hasOwn(copy, 'cookies') && Array.isArray(copy.cookies)) {
+    if (Array.isArray(copy.cookies) && Object.hasOwn(copy, 'cookies')) {
       copy.cookies = copy.cookies.slice()
     }
     return copy
