@@ -23,6 +23,13 @@ export interface ServiceTimeOptions {
  */
 export class ServiceTimeEstimator {
   readonly #keys = new Map<string, KeyEstimate>()
+  /**
+   * The entry of the key asked last: a function mostly serves one route, and every admitted
+   * request asks for its key twice (the prediction, then the duration), so comparing with the
+   * last key (the same string, from the memoized route key) saves two map lookups a request.
+   */
+  #lastKey: string | undefined
+  #lastEntry: KeyEstimate | undefined
   readonly #rank: number
   readonly #maxKeys: number
 
@@ -34,11 +41,21 @@ export class ServiceTimeEstimator {
 
   /** The predicted duration in ms, or `undefined` until a first window has filled. */
   predict(key: string): number | undefined {
-    return this.#keys.get(key)?.estimateMs
+    return this.#entry(key)?.estimateMs
+  }
+
+  #entry(key: string): KeyEstimate | undefined {
+    if (key === this.#lastKey) return this.#lastEntry
+    const entry = this.#keys.get(key)
+    if (entry !== undefined) {
+      this.#lastKey = key
+      this.#lastEntry = entry
+    }
+    return entry
   }
 
   record(key: string, durationMs: number): void {
-    let entry = this.#keys.get(key)
+    let entry = this.#entry(key)
     if (entry === undefined) {
       if (this.#keys.size >= this.#maxKeys) {
         const oldest = this.#keys.keys().next()
@@ -46,6 +63,8 @@ export class ServiceTimeEstimator {
       }
       entry = { window: new Float64Array(SERVICE_TIME_WINDOW), filled: 0, estimateMs: undefined }
       this.#keys.set(key, entry)
+      this.#lastKey = key
+      this.#lastEntry = entry
     }
     entry.window[entry.filled++] = durationMs
     if (entry.filled < SERVICE_TIME_WINDOW) return

@@ -49,4 +49,21 @@ describe('ServiceTimeEstimator', () => {
       3,
     ])
   })
+
+  it('forgets the key asked last when it is the oldest, interleaving keys', () => {
+    const estimator = new ServiceTimeEstimator({ percentile: 1, maxKeys: 1 })
+    fill(estimator, 'a', () => 1)
+    expect(estimator.predict('a')).toBe(1)
+    estimator.record('b', 7)
+    expect([estimator.predict('a'), estimator.predict('b'), estimator.size]).toEqual([
+      undefined,
+      undefined,
+      1,
+    ])
+    for (let i = 1; i < SERVICE_TIME_WINDOW; i++) {
+      estimator.record('b', 7)
+      expect(estimator.predict('a')).toBeUndefined()
+    }
+    expect(estimator.predict('b')).toBe(7)
+  })
 })
