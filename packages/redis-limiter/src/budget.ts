@@ -9,7 +9,7 @@ export class BudgetExceededError extends Error {
   }
 }
 
-interface Pending {
+interface Pending extends Tracked {
   readonly expiresAt: number
   settled: boolean
   /** Called with how late the verdict came: a large lateness means this process stalled. */
@@ -128,14 +128,25 @@ export function createBudget(
     return true
   }
 
+  // One function for every entry, called as its method: a call costs one object, not an
+  // entry, a closure and a wrapper.
+  function settleEntry(this: Pending): boolean {
+    return settle(this)
+  }
+
   function track(onExpire: (lateMs: number) => void): Tracked {
-    const entry: Pending = { expiresAt: now() + budgetMs, settled: false, expire: onExpire }
+    const entry: Pending = {
+      expiresAt: now() + budgetMs,
+      settled: false,
+      expire: onExpire,
+      settle: settleEntry,
+    }
     if (tail < queue.length) queue[tail] = entry
     else queue.push(entry)
     tail += 1
     waiting += 1
     if (timer === undefined && !judging) arm()
-    return { settle: () => settle(entry) }
+    return entry
   }
 
   return {

@@ -478,18 +478,22 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
         return
       }
       warmedUp?.()
+      if (single !== undefined) {
+        const only = batch[0] as Queued
+        let reply: ScriptReply
+        try {
+          reply = decodeSingleRateReply(raw, plan.rules.rates[0] as ResolvedRate, only.priority)
+        } catch (error) {
+          failBatch(plan, batch, ticket, heartbeat, 'error', error)
+          return
+        }
+        breaker.succeeded(ticket)
+        only.resolve(decide(plan, reply, only.leaseId, only.request, only.cost))
+        return
+      }
       let replies: ScriptReply[]
       try {
-        replies =
-          single !== undefined
-            ? [
-                decodeSingleRateReply(
-                  raw,
-                  plan.rules.rates[0] as ResolvedRate,
-                  (batch[0] as Queued).priority,
-                ),
-              ]
-            : decodeScriptReplies(raw, batch.length, plan.shape)
+        replies = decodeScriptReplies(raw, batch.length, plan.shape)
       } catch (error) {
         failBatch(plan, batch, ticket, heartbeat, 'error', error)
         return
