@@ -202,6 +202,9 @@ for (const concurrency of CONCURRENCY) {
   console.log(
     `concurrency ${concurrency}: gateproof ${row.gateproof.decisionsPerSecond}/s p99 ${row.gateproof.p99Ms.toFixed(3)} ms, rate-limiter-flexible ${row['rate-limiter-flexible'].decisionsPerSecond}/s p99 ${row['rate-limiter-flexible'].p99Ms.toFixed(3)} ms, ratio ${row.ratio.toFixed(2)}×`,
   )
+  console.log(
+    `  per decision: CPU ${row.gateproof.cpuUsPerDecision.toFixed(1)} vs ${row['rate-limiter-flexible'].cpuUsPerDecision.toFixed(1)} µs, Redis ${row.gateproof.redisUsPerDecision.toFixed(2)} vs ${row['rate-limiter-flexible'].redisUsPerDecision.toFixed(2)} µs; rounds ${row.gateproof.roundsPerSecond.join(' ')} vs ${row['rate-limiter-flexible'].roundsPerSecond.join(' ')}`,
+  )
 }
 
 const commands = {}
