@@ -17,9 +17,22 @@ const clean = new Set<string>()
 const MAX_CLEAN_ENTRIES = 128
 const MAX_CLEAN_LENGTH = 256
 
+/**
+ * The last two clean strings found in `clean`: a response's header name and value are asked
+ * one after the other, the same strings on every response, and comparing a string with the
+ * one it is costs less than hashing it into the set.
+ */
+let lastClean = ''
+let lastCleanBefore = ''
+
 /** Whether `text` holds CR, LF or NUL. */
 export function hasSplittingChars(text: string): boolean {
-  if (clean.has(text)) return false
+  if (text === lastClean || text === lastCleanBefore) return false
+  if (clean.has(text)) {
+    lastCleanBefore = lastClean
+    lastClean = text
+    return false
+  }
   if (SPLITTING.test(text)) return true
   if (text.length <= MAX_CLEAN_LENGTH) {
     if (clean.size >= MAX_CLEAN_ENTRIES) clean.clear()
