@@ -150,6 +150,33 @@ describeWithRedis('the single-rate script decides as the general script does', (
     )
   })
 
+  it('treats a rate key holding foreign data as a Redis error, as the general script does', async () => {
+    const limiter = redisLimiter({
+      client: redis.client,
+      budgetMs: 1000,
+      rate: { perSecond: 10, burst: 5 },
+      failure: 'closed',
+    })
+    await limiter.ready
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const request = { key: 'orders', priority: 'normal' as const, deadlineAt: Date.now() + 5000 }
+    for (const foreign of [
+      () => redis.server.admin.set('{gateproof:orders}:rate', 'not a number'),
+      () => redis.server.admin.hset('{gateproof:orders}:rate', 'a', '1'),
+    ]) {
+      await redis.server.admin.del('{gateproof:orders}:rate')
+      await foreign()
+      // The first decision of the key runs the general script (heartbeat), the next the single one.
+      for (let i = 0; i < 2; i += 1) {
+        expect(await limiter.acquire(request)).toMatchObject({
+          admitted: false,
+          reason: 'unavailable',
+        })
+      }
+    }
+    expect(limiter.circuit).toBe('closed')
+  })
+
   it('decides a lone request with it, a batch and a heartbeat with the general script', async () => {
     const options = { client: redis.client, budgetMs: 1000, rate: { perSecond: 1, burst: 100 } }
     const { rules, processWindowMs } = resolveOptions(options)
