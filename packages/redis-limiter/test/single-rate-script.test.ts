@@ -19,10 +19,10 @@ const PRIORITIES: readonly Priority[] = ['critical', 'normal', 'sheddable']
 const PRIORITY_INDEX: Record<Priority, string> = { critical: '1', normal: '2', sheddable: '3' }
 
 /** Both scripts read the time from a list the test sets, so both decide at the same instant. */
-const TIME = "redis.call('TIME')"
+const TIME = "call('TIME')"
 function withTestTime(body: string): string {
   expect(body.split(TIME)).toHaveLength(2)
-  return body.replace(TIME, "redis.call('LRANGE', 'test:time', 0, 1)")
+  return body.replace(TIME, "call('LRANGE', 'test:time', 0, 1)")
 }
 
 describeWithRedis('the single-rate script decides as the general script does', () => {
