@@ -199,7 +199,9 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
   lines.push(`  o = o + ${shape.fields}`, 'end')
   rates.forEach((_rate, i) => {
     lines.push(
-      `if dirty${i} then redis.call('SET', KEYS[${i + 1}], string.format('%d', tat${i}), 'PX', math.ceil((tat${i} - us) / 1000)) end`,
+      // A TAT of now is no TAT (and an expiry of 0 ms an error): a cost too small to move a
+      // TAT of now by one µs writes nothing.
+      `if dirty${i} and tat${i} > us then redis.call('SET', KEYS[${i + 1}], string.format('%d', tat${i}), 'PX', math.ceil((tat${i} - us) / 1000)) end`,
     )
   })
   if (concurrency) {
@@ -255,7 +257,7 @@ export function singleRateScript(rules: ResolvedRules): LimiterScript | undefine
     `if nt - c * ${interval} <= us then`,
     // Both as '%d' strings: Redis 7.0 prints a Lua number argument with '%.17g', which
     // costs it more than Lua's integer format.
-    "  call('PSETEX', key, format('%d', ceil((nt - us) / 1000)), format('%d', nt))",
+    "  if nt > us then call('PSETEX', key, format('%d', ceil((nt - us) / 1000)), format('%d', nt)) end",
     '  return nt - us',
     'end',
     `return { ceil((nt - c * ${interval} - us) / 1000), tat - us }`,
