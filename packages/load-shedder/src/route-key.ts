@@ -43,10 +43,16 @@ export function memoizedRouteKey(maxEntries = 1000): (event: unknown) => string 
   let lastKey = DEFAULT_KEY
   return function routeKeyMemoized(event) {
     if (!isObject(event)) return DEFAULT_KEY
-    const named = namedRoute(event)
-    if (named !== undefined) return named
-    const method = event.httpMethod as string
-    const resource = event.resource as string
+    // `namedRoute`, each field read once: this runs on every admitted request.
+    const named = event.routeKey
+    if (typeof named === 'string') return named
+    const requestContext = event.requestContext
+    if (!isObject(requestContext) || isObject(requestContext.elb)) return DEFAULT_KEY
+    const contextRoute = requestContext.routeKey
+    if (typeof contextRoute === 'string') return contextRoute
+    const method = event.httpMethod
+    const resource = event.resource
+    if (typeof method !== 'string' || typeof resource !== 'string') return DEFAULT_KEY
     if (method === lastMethod && resource === lastResource) return lastKey
     let byResource = byMethod.get(method)
     const known = byResource?.get(resource)

@@ -7,6 +7,7 @@ import {
   restEvent,
 } from '@gateproof/testing'
 import { describe, expect, it } from 'vitest'
+import { memoizedRouteKey } from '../src/route-key.js'
 
 describe('routeKey: the default partition, bounded by the number of routes', () => {
   it('is method and resource template on REST', () => {
@@ -34,5 +35,28 @@ describe('routeKey: the default partition, bounded by the number of routes', () 
       '$default',
       '$default',
     ])
+  })
+})
+
+describe('memoizedRouteKey: the same keys as routeKey', () => {
+  it('answers every kind of event as routeKey does, repeated and interleaved', () => {
+    const events: unknown[] = [
+      restEvent(),
+      restEvent({ httpMethod: 'POST', resource: '/orders/{id}' }),
+      { ...restEvent(), routeKey: 'PUT /named' },
+      { ...restEvent(), resource: undefined },
+      { ...restEvent(), requestContext: 'not an object' },
+      httpApiV1Event(),
+      httpApiEvent({ routeKey: 'DELETE /carts/{id}' }),
+      albEvent(),
+      functionUrlEvent(),
+      {},
+      null,
+      'text',
+    ]
+    const keyOf = memoizedRouteKey()
+    for (let round = 0; round < 3; round++) {
+      for (const event of events) expect(keyOf(event)).toBe(routeKey(event))
+    }
   })
 })
