@@ -91,6 +91,32 @@ describeWithRedis(
       expect(new Set(slots).size).toBe(1)
     })
 
+    it('R14 a rate rule alone (the single-rate script) decides on every master, loaded there on first use', async () => {
+      const limiter = redisLimiter({ client: cluster, budgetMs: 1000, rate: { perSecond: 0.5 } })
+      // Loads the scripts on one node only: the other masters meet them on their first call.
+      await limiter.ready
+      for (let i = 0; i < 30; i += 1) {
+        const key = `rate-tenant-${i}`
+        const first = await limiter.acquire({
+          key,
+          priority: 'normal',
+          deadlineAt: Date.now() + 5000,
+        })
+        const second = await limiter.acquire({
+          key,
+          priority: 'normal',
+          deadlineAt: Date.now() + 5000,
+        })
+        // Only a decision Redis made carries the quota; a fallback's does not.
+        expect(first).toMatchObject({ admitted: true, quota: { remaining: 0 } })
+        expect(second).toMatchObject({ admitted: false, reason: 'rate', quota: { remaining: 0 } })
+      }
+      const holders = await Promise.all(
+        nodes.map(async (node) => (await node.admin.keys('{gateproof:rate-tenant-*')).length),
+      )
+      expect(holders.every((count) => count > 0)).toBe(true)
+    })
+
     it('R14 concurrent decisions for one tenant share one round trip on its master', async () => {
       const limiter = redisLimiter({ client: cluster, budgetMs: 1000, concurrency: { limit: 3 } })
       const decisions = await Promise.all(
