@@ -7,6 +7,13 @@ import { describeWithRedis, type RedisServer, startRedis } from './helpers/redis
 
 const MASTERS = 3
 
+/** Two normal requests of one key, one after the other. */
+async function twice(limiter: ReturnType<typeof redisLimiter>, key: string) {
+  const request = () => limiter.acquire({ key, priority: 'normal', deadlineAt: Date.now() + 5000 })
+  const first = await request()
+  return [first, await request()] as const
+}
+
 describeWithRedis(
   'a real 3-master Redis Cluster (issue 14, the shape of ElastiCache cluster mode)',
   () => {
@@ -60,16 +67,7 @@ describeWithRedis(
       })
       const tenants = Array.from({ length: 30 }, (_, i) => `tenant-${i}`)
       for (const key of tenants) {
-        const first = await limiter.acquire({
-          key,
-          priority: 'normal',
-          deadlineAt: Date.now() + 5000,
-        })
-        const second = await limiter.acquire({
-          key,
-          priority: 'normal',
-          deadlineAt: Date.now() + 5000,
-        })
+        const [first, second] = await twice(limiter, key)
         expect(first.admitted).toBe(true)
         expect(second).toMatchObject({ admitted: false, reason: 'concurrency' })
         if (first.admitted) first.release()
@@ -97,16 +95,7 @@ describeWithRedis(
       await limiter.ready
       for (let i = 0; i < 30; i += 1) {
         const key = `rate-tenant-${i}`
-        const first = await limiter.acquire({
-          key,
-          priority: 'normal',
-          deadlineAt: Date.now() + 5000,
-        })
-        const second = await limiter.acquire({
-          key,
-          priority: 'normal',
-          deadlineAt: Date.now() + 5000,
-        })
+        const [first, second] = await twice(limiter, key)
         // Only a decision Redis made carries the quota; a fallback's does not.
         expect(first).toMatchObject({ admitted: true, quota: { remaining: 0 } })
         expect(second).toMatchObject({ admitted: false, reason: 'rate', quota: { remaining: 0 } })

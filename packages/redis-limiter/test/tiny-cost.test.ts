@@ -23,14 +23,19 @@ const decidedByRedis = {
 
 describeWithRedis('a cost too small to move the bucket (R14 cost per request)', () => {
   const redis = useRedisServer()
-
-  it('R14 a lone request of tiny cost is decided by Redis, not by the fallback', async () => {
+  /** 100 000 per second: a cell is 10 µs, and 1e-6 of one is far below a µs. */
+  const fastRate = async () => {
     const limiter = redisLimiter({
       budgetMs: 1000,
       client: redis.client,
       rate: { perSecond: 100_000 },
     })
     await limiter.ready
+    return limiter
+  }
+
+  it('R14 a lone request of tiny cost is decided by Redis, not by the fallback', async () => {
+    const limiter = await fastRate()
     const decisions: LimiterDecision[] = []
     for (let i = 0; i < 5; i += 1) decisions.push(await limiter.acquire(tiny('normal')))
     decisions.push(await limiter.acquire(tiny('critical')))
@@ -38,12 +43,7 @@ describeWithRedis('a cost too small to move the bucket (R14 cost per request)', 
   })
 
   it('R14 requests of tiny cost batched into one script call are decided by Redis', async () => {
-    const limiter = redisLimiter({
-      budgetMs: 1000,
-      client: redis.client,
-      rate: { perSecond: 100_000 },
-    })
-    await limiter.ready
+    const limiter = await fastRate()
     const decisions = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         limiter.acquire(tiny(i % 2 === 0 ? 'normal' : 'critical')),
