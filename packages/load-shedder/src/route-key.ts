@@ -9,12 +9,15 @@ const DEFAULT_KEY = '$default'
  * client: a limit per raw path could be dodged by varying the path, so they share one key.
  */
 function namedRoute(event: Record<string, unknown>): string | undefined {
+  // Each field read once: this runs on every admitted request.
   // Payload 2.0: HTTP API (`GET /orders/{id}`) and Function URLs (`$default`).
-  if (typeof event.routeKey === 'string') return event.routeKey
+  const named = event.routeKey
+  if (typeof named === 'string') return named
   const requestContext = event.requestContext
   if (!isObject(requestContext) || isObject(requestContext.elb)) return DEFAULT_KEY
   // HTTP API payload 1.0 names the route in the request context.
-  if (typeof requestContext.routeKey === 'string') return requestContext.routeKey
+  const contextRoute = requestContext.routeKey
+  if (typeof contextRoute === 'string') return contextRoute
   if (typeof event.httpMethod === 'string' && typeof event.resource === 'string') return undefined
   return DEFAULT_KEY
 }
@@ -43,16 +46,11 @@ export function memoizedRouteKey(maxEntries = 1000): (event: unknown) => string 
   let lastKey = DEFAULT_KEY
   return function routeKeyMemoized(event) {
     if (!isObject(event)) return DEFAULT_KEY
-    // `namedRoute`, each field read once: this runs on every admitted request.
-    const named = event.routeKey
-    if (typeof named === 'string') return named
-    const requestContext = event.requestContext
-    if (!isObject(requestContext) || isObject(requestContext.elb)) return DEFAULT_KEY
-    const contextRoute = requestContext.routeKey
-    if (typeof contextRoute === 'string') return contextRoute
-    const method = event.httpMethod
-    const resource = event.resource
-    if (typeof method !== 'string' || typeof resource !== 'string') return DEFAULT_KEY
+    const named = namedRoute(event)
+    if (named !== undefined) return named
+    // `namedRoute` found both strings.
+    const method = event.httpMethod as string
+    const resource = event.resource as string
     if (method === lastMethod && resource === lastResource) return lastKey
     let byResource = byMethod.get(method)
     const known = byResource?.get(resource)
