@@ -1,6 +1,7 @@
 import type { MiddyExecutionMode, RequestLike } from '@gateproof/core'
 import { executionModeStandard } from '@middy/core/executionModeStandard'
 import type { RequestGuard, TimeoutPhase } from './request-guard.js'
+import { type MiddyPlugin, runMiddyRequest } from './run-request.js'
 
 // Middy calls an execution mode with its internals; it types them loosely (`() => void`).
 type Middleware = (request: RequestLike) => unknown
@@ -63,7 +64,6 @@ export function deadlineExecutionMode(
     onErrors,
     plugin,
   ) {
-    const { runRequest } = internals
     const beforeCache = new WrappedList(wrapBefore, deadlineCheck(hooks))
     const afterCache = new WrappedList(wrapAfter)
     const runGuarded: RunRequest = function runRequestWithinDeadline(
@@ -77,13 +77,13 @@ export function deadlineExecutionMode(
       // Only a request the guard watches gets the deadline-checking wrappers; any other runs its
       // middlewares exactly as Middy would.
       const guarded = hooks.guardOf(request) !== undefined
-      return runRequest(
+      return runMiddyRequest(
         request,
         guarded ? beforeCache.of(requestBefores) : requestBefores,
         requestHandler,
         guarded ? afterCache.of(requestAfters) : requestAfters,
         requestOnErrors,
-        requestPlugin,
+        requestPlugin as MiddyPlugin,
       )
     }
     return (base as unknown as ModeFunction)(
