@@ -1,7 +1,11 @@
+// Middy arms its early timeout with `node:timers`' functions (fake timers in tests replace
+// them only when asked to), the deadline of middlewares with the global ones.
+import { clearTimeout as clearMiddyTimeout, setTimeout as setMiddyTimeout } from 'node:timers'
 import type { RequestLike } from '@gateproof/core'
+import type { RequestGuard, TimeoutPhase } from './request-guard.js'
 
-type Middleware = ((request: RequestLike) => unknown) & { readonly name: string }
-type LambdaHandler = (event: unknown, context: unknown, options: HandlerOptions) => unknown
+export type Middleware = ((request: RequestLike) => unknown) & { readonly name: string }
+export type LambdaHandler = (event: unknown, context: unknown, options: HandlerOptions) => unknown
 
 /** The part of Middy's plugin object its request loop reads (Middy fills the defaults). */
 export interface MiddyPlugin {
@@ -12,7 +16,22 @@ export interface MiddyPlugin {
   afterMiddleware?: (name: string) => void
   beforeHandler: () => void
   afterHandler: () => void
+  requestStart: (request: RequestLike) => void
+  requestEnd: (request: RequestLike) => unknown
 }
+
+/** What the guard gives the request loop: its per-request record and how to time out. */
+export interface DeadlineHooks {
+  guardOf(request: RequestLike): RequestGuard | undefined
+  /** Marks the timeout (log line, metric, aborted signal) and returns the error to throw. */
+  timeOut(guard: RequestGuard, phase: TimeoutPhase): unknown
+}
+
+/**
+ * The name Middy's `beforeMiddleware`/`afterMiddleware` hooks report for the deadline check
+ * right before the handler, as if it were the last `before` middleware.
+ */
+const DEADLINE_CHECK = 'timeoutGuardBeforeHandler'
 
 /**
  * The handler's third argument, `{ signal }`. Middy makes an `AbortController` for every
@@ -33,22 +52,35 @@ class HandlerOptions {
   }
 }
 
+type Outcome = RequestLike & { earlyResponse?: unknown; response: unknown }
+
 /**
- * Middy 7's request loop (`runRequest` of `@middy/core`, which an execution mode is given),
- * step for step: the same middleware order, early responses, plugin hooks, error `cause`
- * and early timeout. Two things cost less per request: the handler's `AbortController` is
- * made only when its signal is read or aborted, and the handler is raced against the early
- * timeout through one promise instead of a second promise and `Promise.race`.
+ * One invocation through Middy 7's request loop (`runRequest` of `@middy/core`) and, when
+ * `whole`, its standard execution mode's `requestEnd` (`requestStart` is the caller's), step
+ * for step: the same middleware order, early responses, plugin hooks, error `cause` and early
+ * timeout. With the deadline of a request the guard watches (H5): a `before` or `after`
+ * middleware's promise is raced against it, and a deadline already passed when the handler
+ * is about to start answers the timeout instead.
+ *
+ * It costs less per request than Middy's: one `async` function for the whole invocation, the
+ * handler's `AbortController` made only when its signal is read or aborted, and the handler
+ * raced against the early timeout through one promise instead of a second one and
+ * `Promise.race`.
  */
-export async function runMiddyRequest(
+export async function runInvocation(
   request: RequestLike,
   befores: readonly Middleware[],
   lambdaHandler: LambdaHandler,
   afters: readonly Middleware[],
   onErrors: readonly Middleware[],
   plugin: MiddyPlugin,
+  hooks: DeadlineHooks,
+  whole: boolean,
 ): Promise<unknown> {
-  let timeoutID: ReturnType<typeof setTimeout> | undefined
+  const state = request as Outcome
+  let failed = false
+  let failure: unknown
+  let timeoutID: ReturnType<typeof setMiddyTimeout> | undefined
   const context = request.context as
     | {
         getRemainingTimeInMillis?: () => number
@@ -61,77 +93,16 @@ export async function runMiddyRequest(
   const timeoutEarly = plugin.timeoutEarly && getRemainingTimeInMillis
   const beforeMiddlewareHook = plugin.beforeMiddleware
   const afterMiddlewareHook = plugin.afterMiddleware
-  const state = request as RequestLike & { earlyResponse?: unknown; response: unknown }
+  // Only a request the guard watches gets deadline checks; any other runs as under Middy.
+  const guard = hooks.guardOf(request)
 
   try {
-    for (let i = 0, len = befores.length; i < len; i++) {
-      const next = befores[i] as Middleware
-      if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
-      let res = next(request)
-      if (res instanceof Promise) res = await res
-      if (afterMiddlewareHook) afterMiddlewareHook(next.name)
-      if (typeof res !== 'undefined') state.earlyResponse = res
-      if ('earlyResponse' in state) {
-        state.response = state.earlyResponse
-        break
-      }
-    }
-
-    if (!('earlyResponse' in state)) {
-      plugin.beforeHandler()
-      const options = new HandlerOptions()
-      const handlerResult = lambdaHandler(request.event, request.context, options)
-      if (handlerResult instanceof Promise) {
-        if (timeoutEarly) {
-          state.response = await new Promise((resolve, reject) => {
-            timeoutID = setTimeout(
-              function middyTimeoutEarly() {
-                options.abort()
-                try {
-                  resolve(plugin.timeoutEarlyResponse())
-                } catch (error) {
-                  reject(error)
-                }
-              },
-              Math.max(0, getRemainingTimeInMillis() - plugin.timeoutEarlyInMillis),
-            )
-            handlerResult.then(resolve, reject)
-          })
-        } else {
-          state.response = await handlerResult
-        }
-      } else {
-        state.response = handlerResult
-      }
-
-      if (timeoutID) clearTimeout(timeoutID)
-
-      plugin.afterHandler()
-      for (let i = 0, len = afters.length; i < len; i++) {
-        const next = afters[i] as Middleware
-        if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
-        let res = next(request)
-        if (res instanceof Promise) res = await res
-        if (afterMiddlewareHook) afterMiddlewareHook(next.name)
-        if (typeof res !== 'undefined') state.earlyResponse = res
-        if ('earlyResponse' in state) {
-          state.response = state.earlyResponse
-          break
-        }
-      }
-    }
-  } catch (err) {
-    if (timeoutID) clearTimeout(timeoutID)
-
-    state.response = undefined
-    delete state.earlyResponse
-    request.error = err
     try {
-      for (let i = 0, len = onErrors.length; i < len; i++) {
-        const next = onErrors[i] as Middleware
+      for (let i = 0, len = befores.length; i < len; i++) {
+        const next = befores[i] as Middleware
         if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
         let res = next(request)
-        if (res instanceof Promise) res = await res
+        if (res instanceof Promise) res = await withinDeadline(res, guard, hooks, 'before')
         if (afterMiddlewareHook) afterMiddlewareHook(next.name)
         if (typeof res !== 'undefined') state.earlyResponse = res
         if ('earlyResponse' in state) {
@@ -139,18 +110,145 @@ export async function runMiddyRequest(
           break
         }
       }
-    } catch (unhandled) {
-      // As Middy: the original error becomes the cause of a different one an onError threw.
-      if (unhandled !== request.error && typeof unhandled === 'object' && unhandled !== null) {
-        const carrier = unhandled as { originalError?: unknown; cause?: unknown }
-        carrier.originalError = request.error
-        carrier.cause ??= request.error
+
+      if (!('earlyResponse' in state)) {
+        if (guard !== undefined) {
+          if (beforeMiddlewareHook) beforeMiddlewareHook(DEADLINE_CHECK)
+          checkDeadline(guard, hooks)
+          if (afterMiddlewareHook) afterMiddlewareHook(DEADLINE_CHECK)
+        }
+        plugin.beforeHandler()
+        const options = new HandlerOptions()
+        const handlerResult = lambdaHandler(request.event, request.context, options)
+        if (handlerResult instanceof Promise) {
+          if (timeoutEarly) {
+            state.response = await new Promise((resolve, reject) => {
+              timeoutID = setMiddyTimeout(
+                function middyTimeoutEarly() {
+                  options.abort()
+                  try {
+                    resolve(plugin.timeoutEarlyResponse())
+                  } catch (error) {
+                    reject(error)
+                  }
+                },
+                Math.max(0, getRemainingTimeInMillis() - plugin.timeoutEarlyInMillis),
+              )
+              handlerResult.then(resolve, reject)
+            })
+          } else {
+            state.response = await handlerResult
+          }
+        } else {
+          state.response = handlerResult
+        }
+
+        if (timeoutID) clearMiddyTimeout(timeoutID)
+
+        plugin.afterHandler()
+        for (let i = 0, len = afters.length; i < len; i++) {
+          const next = afters[i] as Middleware
+          if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
+          let res = next(request)
+          if (res instanceof Promise) res = await withinDeadline(res, guard, hooks, 'after')
+          if (afterMiddlewareHook) afterMiddlewareHook(next.name)
+          if (typeof res !== 'undefined') state.earlyResponse = res
+          if ('earlyResponse' in state) {
+            state.response = state.earlyResponse
+            break
+          }
+        }
       }
-      request.error = unhandled
-      throw request.error
+    } catch (err) {
+      if (timeoutID) clearMiddyTimeout(timeoutID)
+
+      state.response = undefined
+      delete state.earlyResponse
+      request.error = err
+      try {
+        for (let i = 0, len = onErrors.length; i < len; i++) {
+          const next = onErrors[i] as Middleware
+          if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
+          let res = next(request)
+          if (res instanceof Promise) res = await res
+          if (afterMiddlewareHook) afterMiddlewareHook(next.name)
+          if (typeof res !== 'undefined') state.earlyResponse = res
+          if ('earlyResponse' in state) {
+            state.response = state.earlyResponse
+            break
+          }
+        }
+      } catch (unhandled) {
+        // As Middy: the original error becomes the cause of a different one an onError threw.
+        if (unhandled !== request.error && typeof unhandled === 'object' && unhandled !== null) {
+          const carrier = unhandled as { originalError?: unknown; cause?: unknown }
+          carrier.originalError = request.error
+          carrier.cause ??= request.error
+        }
+        request.error = unhandled
+        throw request.error
+      }
+      if (typeof state.response === 'undefined') throw request.error
     }
-    if (typeof state.response === 'undefined') throw request.error
+  } catch (error) {
+    failed = true
+    failure = error
   }
 
+  if (whole) {
+    // Middy's standard mode: a throw from `requestEnd` must not replace the handler's error;
+    // it becomes its `cause` (an object's only), or is thrown when nothing else failed.
+    try {
+      const ended = plugin.requestEnd(request)
+      if (ended instanceof Promise) await ended
+    } catch (hookError) {
+      if (!failed) throw hookError
+      if (typeof failure === 'object' && failure !== null) {
+        ;(failure as { cause?: unknown }).cause ??= hookError
+      }
+    }
+  }
+  if (failed) throw failure
   return state.response
+}
+
+/** The deadline check right before the handler: one clock read. */
+function checkDeadline(guard: RequestGuard, hooks: DeadlineHooks): void {
+  if (!guard.timedOut && Date.now() >= guard.deadline.at) throw hooks.timeOut(guard, 'before')
+}
+
+/** A `before`/`after` middleware's promise, raced against the request's deadline (H5). */
+function withinDeadline(
+  result: Promise<unknown>,
+  guard: RequestGuard | undefined,
+  hooks: DeadlineHooks,
+  phase: TimeoutPhase,
+): Promise<unknown> {
+  if (guard === undefined || guard.timedOut) return result
+  guard.racing = phase
+  return Promise.race([result, deadlineOf(hooks, guard)])
+}
+
+/** A promise that rejects with the timeout error at the deadline; one timer per request. */
+function deadlineOf(hooks: DeadlineHooks, guard: RequestGuard): Promise<never> {
+  if (guard.deadlineReached !== undefined) return guard.deadlineReached
+  const reached = new Promise<never>((_resolve, reject) => {
+    const delay = Math.max(0, guard.deadline.at - Date.now())
+    if (!Number.isFinite(delay)) return
+    guard.deadlineTimer = setTimeout(function deadlineReached() {
+      guard.deadlineTimer = undefined
+      reject(hooks.timeOut(guard, guard.racing))
+    }, delay)
+  })
+  // Raced only while a middleware is awaited; once nobody waits, its rejection is nobody's.
+  reached.catch(() => {})
+  guard.deadlineReached = reached
+  return reached
+}
+
+/** Clears the deadline timer of a request that ended (every path goes through requestEnd). */
+export function releaseDeadline(guard: RequestGuard): void {
+  if (guard.deadlineTimer === undefined) return
+  clearTimeout(guard.deadlineTimer)
+  guard.deadlineTimer = undefined
 }
