@@ -25,6 +25,12 @@ export interface DeadlineHooks {
   guardOf(request: RequestLike): RequestGuard | undefined
   /** Marks the timeout (log line, metric, aborted signal) and returns the error to throw. */
   timeOut(guard: RequestGuard, phase: TimeoutPhase): unknown
+  /**
+   * The handler of a request the guard watches has started: the delay of the timer that
+   * preempts it (what Middy computes from the context's countdown minus
+   * `timeoutEarlyInMillis`), or `undefined` when its deadline has no limit to count down to.
+   */
+  handlerStarted?(guard: RequestGuard): number | undefined
 }
 
 /**
@@ -121,18 +127,28 @@ export async function runInvocation(
         const options = new HandlerOptions()
         const handlerResult = lambdaHandler(request.event, request.context, options)
         if (handlerResult instanceof Promise) {
-          if (timeoutEarly) {
+          // The guard's own request: the loop knows whose timer it arms, so the guard needs no
+          // countdown in the context that Middy's loop would arm it from.
+          const delay =
+            guard === undefined || hooks.handlerStarted === undefined
+              ? timeoutEarly
+                ? getRemainingTimeInMillis() - plugin.timeoutEarlyInMillis
+                : undefined
+              : plugin.timeoutEarly
+                ? hooks.handlerStarted(guard)
+                : undefined
+          if (delay !== undefined) {
             state.response = await new Promise((resolve, reject) => {
               timeoutID = setMiddyTimeout(
                 function middyTimeoutEarly() {
                   options.abort()
                   try {
-                    resolve(plugin.timeoutEarlyResponse())
+                    resolve(earlyResponse(plugin, hooks, guard))
                   } catch (error) {
                     reject(error)
                   }
                 },
-                Math.max(0, getRemainingTimeInMillis() - plugin.timeoutEarlyInMillis),
+                Math.max(0, delay),
               )
               handlerResult.then(resolve, reject)
             })
@@ -210,6 +226,18 @@ export async function runInvocation(
   }
   if (failed) throw failure
   return state.response
+}
+
+/** What the early timeout answers: the guard's timeout for its own request, Middy's hook otherwise. */
+function earlyResponse(
+  plugin: MiddyPlugin,
+  hooks: DeadlineHooks,
+  guard: RequestGuard | undefined,
+): unknown {
+  if (guard === undefined || hooks.handlerStarted === undefined || guard.timedOut) {
+    return plugin.timeoutEarlyResponse()
+  }
+  throw hooks.timeOut(guard, 'handler')
 }
 
 /** The deadline check right before the handler: one clock read. */

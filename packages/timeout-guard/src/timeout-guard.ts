@@ -104,9 +104,18 @@ export const timeoutGuard = <I extends Integration = Integration>(
     marginMs: config.marginMs,
   }
   const timerOwners = new TimerOwners()
+  // The guard's execution mode runs the request loop and arms the handler's timer itself.
+  const loopArms = config.executionMode !== false
   const phaseTimeout = (guard: RequestGuard, phase: TimeoutPhase): unknown => {
     timeOut(guard, phase)
     return guard.error
+  }
+  /** The delay of the timer that preempts the handler, one clock reading (see `DeadlineHooks`). */
+  const handlerStarted = (guard: RequestGuard): number | undefined => {
+    if (guard.countdown === undefined) return undefined
+    const now = Date.now()
+    guard.handlerStartedAt = now
+    return untilLimit(guard, now) - config.marginMs
   }
   const warned = { noPlugin: false, notInChain: false }
 
@@ -141,9 +150,11 @@ export const timeoutGuard = <I extends Integration = Integration>(
       // mark-compact (the heap grew ~14 MB per scavenge and the success path paid ~8 600
       // instructions a call for the collections; bench/results/instructions.md).
       guard.countdown = remainingTime.bind(guard)
-      // The countdown Middy captures before the first `before` and calls once, right
-      // before it arms the timer that races the handler.
-      countdown = !armsMiddyTimer ? guard.countdown : armTimeoutGuard.bind(guard, timerOwners)
+      // Under Middy's own request loop (`executionMode: false`): the countdown Middy captures
+      // before the first `before` and calls once, right before it arms the timer that races
+      // the handler. The guard's loop asks `handlerStarted` instead.
+      countdown =
+        armsMiddyTimer && !loopArms ? armTimeoutGuard.bind(guard, timerOwners) : guard.countdown
     }
     guard.view = contextView(original, guard, countdown)
     request.context = guard.view
@@ -214,7 +225,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
   if (config.executionMode !== false) {
     // H5: the deadline covers `before` and `after` middlewares too, not only the handler.
     plugin.executionMode = deadlineExecutionMode(
-      { guardOf, timeOut: phaseTimeout },
+      { guardOf, timeOut: phaseTimeout, handlerStarted },
       config.executionMode,
     )
   }
@@ -234,7 +245,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
           'pass guard.plugin to middy(fn, plugin), or gateproofPlugin(guard, …) with other parts',
         )
         guard = arm(request, false, door)
-      } else if (guard.view !== undefined && guard.countdown !== undefined) {
+      } else if (!loopArms && guard.view !== undefined && guard.countdown !== undefined) {
         // Middy holds the arming countdown now; everyone else reads the plain one.
         replaceRemainingTime(guard.view, guard.countdown)
       }
