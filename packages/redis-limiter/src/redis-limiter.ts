@@ -25,6 +25,7 @@ import { isNoScript } from './run-script.js'
 import {
   decodeScriptReplies,
   decodeSingleRateReply,
+  decodeUniformReplies,
   type LimiterScript,
   limiterScript,
   type ReplyShape,
@@ -431,6 +432,8 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     // script, when the key's rules have its shape.
     const single = batch.length === 1 && !heartbeat ? plan.single : undefined
     const script = single ?? plan.script
+    // A batch of normal requests of cost 1 (the usual one) leaves as its count.
+    const uniform = single === undefined && script.uniform && isUniform(batch)
     let numKeys: number
     // KEYS and ARGV in one array, spread once into the client call.
     let keysAndArgs: readonly (string | number)[]
@@ -446,7 +449,8 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       numKeys = keys.length
       const all: (string | number)[] = keys.slice()
       all.push(heartbeat ? instance : '')
-      if (plan.rules.concurrency) {
+      if (uniform) all.push(String(batch.length))
+      else if (plan.rules.concurrency) {
         for (const queued of batch) {
           all.push(PRIORITY_INDEX[queued.priority], queued.cost, queued.leaseId, queued.ttlMs)
         }
@@ -493,7 +497,9 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
       }
       let replies: ScriptReply[]
       try {
-        replies = decodeScriptReplies(raw, batch.length, plan.shape)
+        replies = uniform
+          ? decodeUniformReplies(raw, batch.length, plan.rules.rates[0] as ResolvedRate)
+          : decodeScriptReplies(raw, batch.length, plan.shape)
       } catch (error) {
         failBatch(plan, batch, ticket, heartbeat, 'error', error)
         return
@@ -638,6 +644,14 @@ function priorityOf(request: LimiterRequest): Priority {
 function costOf(request: LimiterRequest): number {
   const cost = request.cost
   return typeof cost === 'number' && cost > 0 && Number.isFinite(cost) ? cost : 1
+}
+
+/** Every request normal and of cost 1, and at least one (the warm-up sends none). */
+function isUniform(batch: readonly Queued[]): boolean {
+  for (const queued of batch) {
+    if (queued.priority !== 'normal' || queued.cost !== 1) return false
+  }
+  return batch.length > 0
 }
 
 function blockedId(request: LimiterRequest): string {

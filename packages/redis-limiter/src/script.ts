@@ -9,6 +9,17 @@ export interface LimiterScript {
   readonly sha: string
   /** ARGV entries per request: 2 (priority, cost), 4 with concurrency (+ lease id, lifetime). */
   readonly argsPerRequest: number
+  /**
+   * Takes a batch of normal requests of cost 1 as their count (ARGV[2]) and replies with
+   * `decodeUniformReplies`' shape: the rules have the shape of `singleRateScript`.
+   */
+  readonly uniform: boolean
+}
+
+/** One enforced rate rule, no concurrency limit, no shadow rule: most keys' rules. */
+function hasSingleRateShape(rules: ResolvedRules): boolean {
+  const rate = rules.rates[0]
+  return rules.rates.length === 1 && rate !== undefined && !rate.shadow && !rules.concurrency
 }
 
 /** A number as Lua reads it back exactly (JS prints the shortest round-trip form). */
@@ -82,6 +93,15 @@ export function replyShape(rules: ResolvedRules): ReplyShape {
  * Each reply field costs Redis and the client a little, so none is sent that the client
  * already knows.
  *
+ * Rules of the single-rate shape (one enforced rate rule, no concurrency limit, no shadow
+ * rule) also take a batch of normal requests of cost 1 — the usual batch — as ARGV[2],
+ * their count, instead of a priority and a cost each; the reply is then the processes,
+ * µs from now until the TAT before the first request, then one integer per request: µs
+ * from now until the TAT after it when admitted (≥ 0), minus retryAfterMs when refused.
+ * The client derives the other fields as for `singleRateScript`. The same GCRA with the
+ * same arithmetic: what changes is what crosses the wire and what Redis turns into Lua
+ * strings and a RESP reply (34 ARGV and 81 reply integers → 2 and 18 for 16 requests).
+ *
  * Time is Redis `TIME`, never the caller's clock, so hosts with skewed clocks share one
  * timeline; lease lifetimes are sent as durations for the same reason.
  */
@@ -90,15 +110,20 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
   const n = rates.length
   const k = concurrency ? 4 : 2
   const shape = replyShape(rules)
+  const uniform = hasSingleRateShape(rules)
+  // Sized for one request: a table that grows is allocated again. No request (the warm-up)
+  // replies the process count alone.
+  const sized = `#ARGV > 1 and { -1${', 0'.repeat(shape.fields)} } or { -1 }`
   const lines: string[] = [
     "local t = redis.call('TIME')",
     // Rates in whole microseconds: exact in a double, and stored with '%d', which costs
     // Redis a third less than a float format. Leases and processes in ms.
     'local us = t[1] * 1000000 + t[2]',
     'local now = us / 1000',
-    // Sized for one request, the usual batch: a table that grows is allocated again. No
-    // request (the warm-up) replies the process count alone.
-    `local out = #ARGV > 1 and { -1${', 0'.repeat(shape.fields)} } or { -1 }`,
+    // A count of uniform requests makes ARGV even: a priority and a cost each make it odd.
+    ...(uniform
+      ? ['local uniform = #ARGV == 2', `local out = uniform and { -1, 0 } or (${sized})`]
+      : [`local out = ${sized}`]),
     "if ARGV[1] ~= '' then",
     '  local pkey = KEYS[#KEYS]',
     "  redis.call('ZADD', pkey, now, ARGV[1])",
@@ -120,6 +145,27 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
       "redis.call('ZREMRANGEBYSCORE', lkey, '-inf', now)",
       "local held = redis.call('ZCARD', lkey)",
       'local longest = 0',
+    )
+  }
+  if (uniform) {
+    const rate = rates[0] as ResolvedRate
+    const interval = lua(rate.interval * 1000)
+    // The general loop's arithmetic for p == '2' and cost == 1 (`interval * 1` is `interval`).
+    lines.push(
+      'if uniform then',
+      '  out[2] = tat0 - us',
+      `  local c0 = ${lua(rate.cells.normal)}`,
+      '  for r = 3, tonumber(ARGV[2]) + 2 do',
+      `    local nt0 = math.ceil(tat0 + ${interval})`,
+      `    if nt0 - c0 * ${interval} <= us then`,
+      '      tat0 = nt0',
+      '      dirty0 = true',
+      '      out[r] = nt0 - us',
+      '    else',
+      `      out[r] = -math.ceil((nt0 - c0 * ${interval} - us) / 1000)`,
+      '    end',
+      '  end',
+      'else',
     )
   }
   lines.push(
@@ -197,6 +243,7 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
     lines.push(`  out[o + ${f + 1}] = ${field}`)
   })
   lines.push(`  o = o + ${shape.fields}`, 'end')
+  if (uniform) lines.push('end')
   rates.forEach((_rate, i) => {
     lines.push(
       // A TAT of now is no TAT (and an expiry of 0 ms an error): a cost too small to move a
@@ -211,7 +258,12 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
   }
   lines.push('return out')
   const body = `${lines.join('\n')}\n`
-  return { body, sha: createHash('sha1').update(body).digest('hex'), argsPerRequest: k }
+  return {
+    body,
+    sha: createHash('sha1').update(body).digest('hex'),
+    argsPerRequest: k,
+    uniform,
+  }
 }
 
 /**
@@ -234,9 +286,7 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
  */
 export function singleRateScript(rules: ResolvedRules): LimiterScript | undefined {
   const rate = rules.rates[0]
-  if (rules.rates.length !== 1 || rate === undefined || rate.shadow || rules.concurrency) {
-    return undefined
-  }
+  if (rate === undefined || !hasSingleRateShape(rules)) return undefined
   const interval = lua(rate.interval * 1000)
   const lines = [
     'local key = KEYS[1]',
@@ -263,7 +313,12 @@ export function singleRateScript(rules: ResolvedRules): LimiterScript | undefine
     `return { ceil((nt - c * ${interval} - us) / 1000), tat - us }`,
   ]
   const body = `${lines.join('\n')}\n`
-  return { body, sha: createHash('sha1').update(body).digest('hex'), argsPerRequest: 2 }
+  return {
+    body,
+    sha: createHash('sha1').update(body).digest('hex'),
+    argsPerRequest: 2,
+    uniform: false,
+  }
 }
 
 export type ScriptOutcome = 'admitted' | 'rate' | 'concurrency'
@@ -367,36 +422,88 @@ export function decodeSingleRateReply(
   rate: ResolvedRate,
   priority: Priority,
 ): ScriptReply {
-  const interval = rate.interval * 1000
-  const cells = rate.cells[priority]
   if (typeof reply === 'number') {
     if (!Number.isInteger(reply) || reply < 0) throw unexpected(reply)
-    return {
-      outcome: 'admitted',
-      retryAfterMs: 0,
-      remaining: Math.floor(cells - reply / interval + 1e-9),
-      resetMs: Math.ceil(reply / 1000),
-      held: 0,
-      wouldRefuse: 0,
-      usagePermille: Math.floor((reply / (cells * interval)) * 1000),
-      processes: -1,
-      rule: 0,
-    }
+    return admittedReply(rate, priority, reply, -1)
   }
   if (!Array.isArray(reply) || reply.length !== 2) throw unexpected(reply)
   const [retryAfterMs, untilTat] = reply as unknown[]
   if (!Number.isInteger(retryAfterMs) || !Number.isInteger(untilTat) || (untilTat as number) < 0) {
     throw unexpected(reply)
   }
+  return refusedReply(rate, priority, retryAfterMs as number, untilTat as number, -1)
+}
+
+/**
+ * Reads the reply of `limiterScript` to `count` normal requests of cost 1 sent as their
+ * count (`LimiterScript.uniform`): what `decodeScriptReplies` reads from its reply to the
+ * same requests sent one by one, computed as `decodeSingleRateReply` computes it.
+ */
+export function decodeUniformReplies(
+  reply: unknown,
+  count: number,
+  rate: ResolvedRate,
+): ScriptReply[] {
+  if (!Array.isArray(reply) || reply.length !== 2 + count) throw unexpected(reply)
+  for (let i = 0; i < reply.length; i += 1) {
+    if (!Number.isInteger(reply[i])) throw unexpected(reply)
+  }
+  const processes = reply[0] as number
+  // µs from now until the TAT: a refusal leaves it where the previous request put it.
+  let untilTat = reply[1] as number
+  if (untilTat < 0) throw unexpected(reply)
+  const replies: ScriptReply[] = new Array(count)
+  for (let j = 0; j < count; j += 1) {
+    const value = reply[2 + j] as number
+    if (value >= 0) {
+      untilTat = value
+      replies[j] = admittedReply(rate, 'normal', value, processes)
+    } else replies[j] = refusedReply(rate, 'normal', -value, untilTat, processes)
+  }
+  return replies
+}
+
+/** An admission, from µs until the TAT after it: the general script's operations. */
+function admittedReply(
+  rate: ResolvedRate,
+  priority: Priority,
+  untilTat: number,
+  processes: number,
+): ScriptReply {
+  const interval = rate.interval * 1000
+  const cells = rate.cells[priority]
+  return {
+    outcome: 'admitted',
+    retryAfterMs: 0,
+    remaining: Math.floor(cells - untilTat / interval + 1e-9),
+    resetMs: Math.ceil(untilTat / 1000),
+    held: 0,
+    wouldRefuse: 0,
+    usagePermille: Math.floor((untilTat / (cells * interval)) * 1000),
+    processes,
+    rule: 0,
+  }
+}
+
+/** A refusal by the rate, from its retry hint and µs until the TAT it left unchanged. */
+function refusedReply(
+  rate: ResolvedRate,
+  priority: Priority,
+  retryAfterMs: number,
+  untilTat: number,
+  processes: number,
+): ScriptReply {
+  const interval = rate.interval * 1000
+  const cells = rate.cells[priority]
   return {
     outcome: 'rate',
-    retryAfterMs: retryAfterMs as number,
-    remaining: Math.floor(cells - (untilTat as number) / interval + 1e-9),
-    resetMs: Math.ceil((untilTat as number) / 1000),
+    retryAfterMs,
+    remaining: Math.floor(cells - untilTat / interval + 1e-9),
+    resetMs: Math.ceil(untilTat / 1000),
     held: 0,
     wouldRefuse: 0,
     usagePermille: 1000,
-    processes: -1,
+    processes,
     rule: 0,
   }
 }

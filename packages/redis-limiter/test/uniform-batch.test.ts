@@ -1,0 +1,161 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { LimiterDecision } from '@gateproof/load-shedder'
+import { redisLimiter } from '@gateproof/redis-limiter'
+import fc from 'fast-check'
+import { beforeEach, expect, it } from 'vitest'
+import { resolveOptions } from '../src/options.js'
+import {
+  decodeScriptReplies,
+  decodeUniformReplies,
+  limiterScript,
+  replyShape,
+} from '../src/script.js'
+import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
+
+const client = { evalsha: async () => null, eval: async () => null, zrem: async () => 0 }
+
+/** The script reads the time from a list the test sets, so both forms decide at the same instant. */
+const TIME = "redis.call('TIME')"
+function withTestTime(body: string): string {
+  expect(body.split(TIME)).toHaveLength(2)
+  return body.replace(TIME, "redis.call('LRANGE', 'test:time', 0, 1)")
+}
+
+describeWithRedis('a batch of normal requests of cost 1 sent as its count', () => {
+  const redis = useRedisServer()
+  beforeEach(async () => {
+    await redis.server.admin.script('FLUSH')
+  })
+
+  it('is offered only for the single-rate shape of rules', () => {
+    const uniform = (options: object) =>
+      limiterScript(resolveOptions({ client, ...options }).rules, 10_000).uniform
+    expect(uniform({ rate: { perSecond: 5 } })).toBe(true)
+    expect(uniform({ rate: [{ perSecond: 5 }] })).toBe(true)
+    expect(uniform({ rate: { perSecond: 5, shadow: true } })).toBe(false)
+    expect(uniform({ rate: [{ perSecond: 5 }, { perSecond: 1 }] })).toBe(false)
+    expect(uniform({ concurrency: { limit: 2 } })).toBe(false)
+    expect(uniform({ rate: { perSecond: 5 }, concurrency: { limit: 2 } })).toBe(false)
+  })
+
+  it('gives the same decisions, stored TAT and expiry as the requests sent one by one', async () => {
+    const admin = redis.server.admin
+    let run = 0
+    const step = fc.record({
+      // Time passed since the previous batch, in emission intervals of the rule.
+      gap: fc.oneof(
+        fc.constant(0),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        fc.double({ min: 0, max: 2_000_000, noNaN: true }),
+      ),
+      count: fc.integer({ min: 1, max: 40 }),
+    })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          perSecond: fc.oneof(
+            fc.constantFrom(0.001, 0.1, 1, 3, 7, 10, 100, 1000, 1_000_000),
+            fc.double({ min: 0.001, max: 1_000_000, noNaN: true }),
+          ),
+          burst: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 1_000_000 })),
+          criticalReserve: fc.constantFrom(0, 0.1, 0.5, 2),
+          sheddableShare: fc.constantFrom(0.01, 0.5, 0.8, 1),
+          startUs: fc.integer({ min: 1_700_000_000_000_000, max: 1_800_000_000_000_000 }),
+          steps: fc.array(step, { minLength: 1, maxLength: 12 }),
+        }),
+        async ({ perSecond, burst, criticalReserve, sheddableShare, startUs, steps }) => {
+          run += 1
+          const { rules, processWindowMs } = resolveOptions({
+            client,
+            rate: { perSecond, burst },
+            criticalReserve,
+            sheddableShare,
+          })
+          const rate = rules.rates[0]
+          if (rate === undefined) throw new Error('no rate rule')
+          const body = withTestTime(limiterScript(rules, processWindowMs).body)
+          const shape = replyShape(rules)
+          const pairsKey = `{p${run}}:rate`
+          const countKey = `{c${run}}:rate`
+          let now = startUs
+          for (const { gap, count } of steps) {
+            now += Math.floor(gap * rate.interval * 1000)
+            await admin.del('test:time')
+            await admin.rpush('test:time', Math.floor(now / 1e6), now % 1e6)
+            const pairs = Array.from({ length: count }, () => ['2', '1']).flat()
+            // One transaction: Redis checks expiry against the time EXEC started.
+            const results = await admin
+              .multi()
+              .eval(body, 1, pairsKey, '', ...pairs)
+              .eval(body, 1, countKey, '', String(count))
+              .get(pairsKey)
+              .get(countKey)
+              .pttl(pairsKey)
+              .pttl(countKey)
+              .persist(pairsKey)
+              .persist(countKey)
+              .exec()
+            if (results === null) throw new Error('transaction aborted')
+            const [[pairsError, pairsRaw], [countError, countRaw]] = results as [
+              [Error | null, unknown],
+              [Error | null, unknown],
+            ]
+            expect(countError?.message).toBe(pairsError?.message)
+            if (pairsError) continue
+            expect(decodeUniformReplies(countRaw, count, rate)).toEqual(
+              decodeScriptReplies(pairsRaw, count, shape),
+            )
+            const [, , [, pairsTat], [, countTat], [, pairsTtl], [, countTtl]] = results as [
+              unknown,
+              unknown,
+              [null, string | null],
+              [null, string | null],
+              [null, number],
+              [null, number],
+            ]
+            expect(countTat).toBe(pairsTat)
+            if (pairsTtl < 0) expect(countTtl).toBe(pairsTtl)
+            else expect(Math.abs(countTtl - pairsTtl)).toBeLessThanOrEqual(5)
+          }
+        },
+      ),
+      { numRuns: 100 },
+    )
+  })
+
+  it('is how the limiter sends such a batch, a heartbeat too; a batch with another priority or cost spells it out', async () => {
+    const options = { client: redis.client, budgetMs: 1000, rate: { perSecond: 1, burst: 100 } }
+    const limiter = redisLimiter(options)
+    const request = (priority: 'normal' | 'critical' = 'normal', cost?: number) => ({
+      key: 'orders',
+      priority,
+      cost,
+      deadlineAt: Date.now() + 5000,
+    })
+    await limiter.ready
+    const sent: string[][] = []
+    const monitor = await redis.server.client().monitor()
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source !== 'lua') sent.push(args.map(String))
+    })
+    const all = (...requests: ReturnType<typeof request>[]) =>
+      Promise.all(requests.map((r) => limiter.acquire(r)))
+    const quota = (decisions: LimiterDecision[]) =>
+      decisions.map((decision) => decision.admitted && decision.quota?.remaining)
+    // The first decisions of a key mark the process active: the count follows its id.
+    expect(quota(await all(request(), request(), request()))).toEqual([99, 98, 97])
+    expect(quota(await all(request(), request('critical')))).toEqual([96, 95])
+    expect(quota(await all(request(), request(undefined, 2)))).toEqual([94, 92])
+    await redis.server.admin.ping('watch-end')
+    while (!sent.some((args) => args[1] === 'watch-end')) await sleep(5)
+    monitor.disconnect()
+    const argv = sent
+      .filter((args) => args[0]?.toLowerCase() === 'evalsha')
+      .map((args) => args.slice(3 + Number(args[2])))
+    expect(argv).toHaveLength(3)
+    expect(argv[0]?.[1]).toBe('3')
+    expect(argv[0]?.[0]).not.toBe('')
+    expect(argv[1]?.slice(1)).toEqual(['2', '1', '1', '1'])
+    expect(argv[2]?.slice(1)).toEqual(['2', '1', '2', '2'])
+  })
+})
