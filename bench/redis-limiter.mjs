@@ -8,16 +8,22 @@
 // time per decision (process.cpuUsage: the JS side, client included) and redis-server's time
 // per decision and per script call (INFO commandstats usec of EVALSHA/EVAL).
 //
-//   node bench/redis-limiter.mjs            (ROUNDS, DECISIONS, CONCURRENCY=1,16,64 to change)
+//   node bench/redis-limiter.mjs            (ROUNDS, DECISIONS, CONCURRENCY=1,16,64 to change;
+//   DIST=path/to/dist/index.js: another build of ours, e.g. an older one, RECORD=0 not to record)
 import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { pathToFileURL } from 'node:url'
 import { Redis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
 import { freePort } from './fleet/redis.mjs'
 import { machine, median, record, table } from './harness.mjs'
 
-const { redisLimiter } = await import('../packages/redis-limiter/dist/index.js')
+const { redisLimiter } = await import(
+  process.env.DIST
+    ? pathToFileURL(process.env.DIST).href
+    : '../packages/redis-limiter/dist/index.js'
+)
 
 const loadAtStart = loadavg()[0]
 const ROUNDS = Number(process.env.ROUNDS ?? 7)
