@@ -39,7 +39,11 @@ export function watchConnection(client: RedisLimiterClient): Connection {
   }
   return {
     ready,
-    isReady: () => client.status === undefined || client.status === 'ready',
+    isReady: () => {
+      // Read once: asked for every decision.
+      const status = client.status
+      return status === undefined || status === 'ready'
+    },
     get everReady() {
       return everReady
     },

@@ -554,8 +554,9 @@ export const redisLimiter = (options: RedisLimiterOptions): RedisLimiter => {
     const plan = planFor(request.key)
     const cost = costOf(request)
     // Most of the time nothing is blocked and nothing waits: no clock read, no key id built.
-    const startedAt = config.maxWaitMs > 0 || blocked.size > 0 ? Date.now() : 0
-    if (config.blockedCache && blocked.size > 0) {
+    const anyBlocked = blocked.size() > 0
+    const startedAt = config.maxWaitMs > 0 || anyBlocked ? Date.now() : 0
+    if (config.blockedCache && anyBlocked) {
       const blockedMs = blocked.blockedFor(blockedId(request), cost, startedAt)
       if (blockedMs > 0 && !(config.maxWaitMs >= blockedMs)) {
         return Promise.resolve({ admitted: false, retryAfterMs: blockedMs, reason: 'rate' })
