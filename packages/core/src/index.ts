@@ -17,7 +17,7 @@ export {
   policyDecision,
   stageWildcardArn,
 } from './authorizer-policy.js'
-export { type Clock, systemClock } from './clock.js'
+export { type Clock, ENDS_AT_READING, systemClock, WITH_READING } from './clock.js'
 export {
   ageAtArrivalMs,
   computeDeadline,

@@ -1,4 +1,5 @@
 import {
+  ENDS_AT_READING,
   type EventOf,
   gateproofPlugin,
   type Integration,
@@ -9,6 +10,7 @@ import {
   type ResultOf,
   type StreamingResult,
   streamingExecutionMode,
+  WITH_READING,
   type WithPlugin,
 } from '@gateproof/core'
 import { errorMapper, streamErrors } from '@gateproof/error-mapper'
@@ -56,6 +58,11 @@ interface FoldableParts {
   mapper: MiddlewareObj & { onError: Phase }
   /** No decorator sits between the shedder and proxy shape: their `after`s are neighbours. */
   adjacentAfters: boolean
+  /**
+   * Only gateproof's code runs between the guard's `requestStart` and the first `before`
+   * (Middy's or the guard's own request loop; a custom execution mode may run anything).
+   */
+  atArrival: boolean
 }
 
 function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts {
@@ -138,6 +145,7 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
           shedder,
           mapper,
           adjacentAfters: (options.decorators ?? []).length === 0,
+          atArrival: (options.timeoutGuard || undefined)?.executionMode === undefined,
         } as unknown as FoldableParts)
       : undefined
   return { plugin: gateproofPlugin(shapeHooks, guard, shedder, mode), middlewares, foldable }
@@ -155,7 +163,7 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
  * of Middy's rule between them is the `earlyResponse` check.
  */
 function foldParts(
-  { shape, guard, shedder, mapper, adjacentAfters }: FoldableParts,
+  { shape, guard, shedder, mapper, adjacentAfters, atArrival }: FoldableParts,
   decorators: readonly MiddlewareObj[],
 ): MiddlewareObj[] {
   const guardBefore = guard.before
@@ -167,10 +175,28 @@ function foldParts(
   const guardOnError = guard.onError
   const shapeOnError = shape.onError
 
+  // One clock reading for both `before`s (DESIGN: one clock read passed along): the guard's
+  // (the one it computed the deadline from, when this is the first `before`), handed to the
+  // shedder; and, when the shedder runs none of your code, to the check before the handler.
+  const guardBeforeWithReading = (guard as unknown as Record<symbol, unknown>)[WITH_READING] as
+    | ((request: RequestLike, atArrival: boolean) => number | undefined)
+    | undefined
+  const shedderBeforeAt = (shedder as unknown as Record<symbol, unknown>)[WITH_READING] as
+    | ((request: RequestLike, reading: number | undefined) => unknown)
+    | undefined
+  const first = adjacentAfters && atArrival
   function gateproofBefore(request: RequestLike): unknown {
-    guardBefore(request)
+    if (guardBeforeWithReading === undefined || shedderBeforeAt === undefined) {
+      guardBefore(request)
+      if ('earlyResponse' in request) return undefined
+      return shedderBefore(request)
+    }
+    const reading = guardBeforeWithReading(request, first)
     if ('earlyResponse' in request) return undefined
-    return shedderBefore(request)
+    return shedderBeforeAt(request, reading)
+  }
+  if ((shedder as unknown as Record<symbol, unknown>)[ENDS_AT_READING] === true) {
+    Object.defineProperty(gateproofBefore, ENDS_AT_READING, { value: true })
   }
 
   function gateproofAfter(request: RequestLike): unknown {

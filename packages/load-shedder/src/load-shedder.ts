@@ -1,6 +1,7 @@
 import {
   computeDeadline,
   type Deadline,
+  ENDS_AT_READING,
   type EventOf,
   frontDoorOf,
   type Integration,
@@ -12,6 +13,8 @@ import {
   readThrown,
   requestIdOf,
   requestState,
+  systemClock,
+  WITH_READING,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
 import type { Admitted, LimiterDecision, Priority } from './limiter.js'
@@ -213,6 +216,15 @@ export const loadShedder = <I extends Integration = Integration>(
   }
 
   function loadShedderBefore(request: RequestLike): void | Promise<void> {
+    return beforeAt(request, undefined)
+  }
+
+  /**
+   * The shedder's `before`, deciding at `reading`: the caller's clock reading with no other
+   * code since (the preset's folded middleware, right after the guard's), or `undefined`.
+   * A shedder given its own `clock` reads it.
+   */
+  function beforeAt(request: RequestLike, reading: number | undefined): void | Promise<void> {
     // H2: an event from no HTTP front door is admitted untouched, never counted or shed.
     if (frontDoorOf(request, config.integration) === undefined) {
       telemetry.stepAside(request)
@@ -233,7 +245,7 @@ export const loadShedder = <I extends Integration = Integration>(
       // Its reading of the same clock, a moment ago: one clock reading less per request.
       now = deadline.computedAt
     } else {
-      now = clock.now()
+      now = reading !== undefined && clock === systemClock ? reading : clock.now()
     }
     const chosenKey = needsKey ? keyOf(event) : ''
     const key = typeof chosenKey === 'string' ? chosenKey : String(chosenKey)
@@ -307,6 +319,13 @@ export const loadShedder = <I extends Integration = Integration>(
       }
     },
   }
+  // For the preset's folded middleware (in no public type): the `before` deciding at the
+  // guard's reading, and whether it runs none of your code (key, priority, limiter), so that
+  // the reading is still "now" when it returns.
+  Object.defineProperty(middleware, WITH_READING, { value: beforeAt })
+  Object.defineProperty(middleware, ENDS_AT_READING, {
+    value: priorityOf === undefined && config.key === undefined && limiter === undefined,
+  })
   return middleware as typeof middleware & MiddlewareObj<EventOf<I>, ResultOf<I>>
 }
 

@@ -92,6 +92,11 @@ export class RequestGuard {
   deadlineTimer: ReturnType<typeof setTimeout> | undefined
   /** The phase a middleware being raced against the deadline belongs to. */
   racing: TimeoutPhase = 'before'
+  /**
+   * The clock reading the guard's `before` decided on, for the check right before the handler
+   * when nothing but gateproof's code ran since (see core's `ENDS_AT_READING`).
+   */
+  reading: number | undefined
 
   constructor(request: RequestLike, deadline: Deadline) {
     this.request = request

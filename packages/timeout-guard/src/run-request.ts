@@ -1,7 +1,7 @@
 // Middy arms its early timeout with `node:timers`' functions (fake timers in tests replace
 // them only when asked to), the deadline of middlewares with the global ones.
 import { clearTimeout as clearMiddyTimeout, setTimeout as setMiddyTimeout } from 'node:timers'
-import type { RequestLike } from '@gateproof/core'
+import { ENDS_AT_READING, type RequestLike } from '@gateproof/core'
 import type { RequestGuard, TimeoutPhase } from './request-guard.js'
 
 export type Middleware = ((request: RequestLike) => unknown) & { readonly name: string }
@@ -102,13 +102,18 @@ export async function runInvocation(
   // Only a request the guard watches gets deadline checks; any other runs as under Middy.
   const guard = hooks.guardOf(request)
 
+  // The last `before` left the request's clock reading current (core's ENDS_AT_READING).
+  let atReading = false
+
   try {
     try {
       for (let i = 0, len = befores.length; i < len; i++) {
         const next = befores[i] as Middleware
         if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
         let res = next(request)
+        atReading = false
         if (res instanceof Promise) res = await withinDeadline(res, guard, hooks, 'before')
+        else atReading = (next as { [ENDS_AT_READING]?: boolean })[ENDS_AT_READING] === true
         if (afterMiddlewareHook) afterMiddlewareHook(next.name)
         if (typeof res !== 'undefined') state.earlyResponse = res
         if ('earlyResponse' in state) {
@@ -120,7 +125,7 @@ export async function runInvocation(
       if (!('earlyResponse' in state)) {
         if (guard !== undefined) {
           if (beforeMiddlewareHook) beforeMiddlewareHook(DEADLINE_CHECK)
-          checkDeadline(guard, hooks)
+          checkDeadline(guard, hooks, atReading ? guard.reading : undefined)
           if (afterMiddlewareHook) afterMiddlewareHook(DEADLINE_CHECK)
         }
         plugin.beforeHandler()
@@ -240,9 +245,18 @@ function earlyResponse(
   throw hooks.timeOut(guard, 'handler')
 }
 
-/** The deadline check right before the handler: one clock read. */
-function checkDeadline(guard: RequestGuard, hooks: DeadlineHooks): void {
-  if (!guard.timedOut && Date.now() >= guard.deadline.at) throw hooks.timeOut(guard, 'before')
+/**
+ * The deadline check right before the handler: at the reading the last `before` decided on
+ * when nothing but gateproof's code ran since, else one clock read.
+ */
+function checkDeadline(
+  guard: RequestGuard,
+  hooks: DeadlineHooks,
+  reading: number | undefined,
+): void {
+  if (!guard.timedOut && (reading ?? Date.now()) >= guard.deadline.at) {
+    throw hooks.timeOut(guard, 'before')
+  }
 }
 
 /** A `before`/`after` middleware's promise, raced against the request's deadline (H5). */

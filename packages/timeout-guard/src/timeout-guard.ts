@@ -12,6 +12,7 @@ import {
   type ResultOf,
   requestIdOf,
   requestState,
+  WITH_READING,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
 import {
@@ -230,29 +231,39 @@ export const timeoutGuard = <I extends Integration = Integration>(
     )
   }
 
-  return {
-    before: function timeoutGuardBefore(request) {
-      let guard = guardOf(request)
-      if (guard === undefined) {
-        const door = frontDoorOf(request, config.integration)
-        if (door === undefined) {
-          telemetry.stepAside(request)
-          return
-        }
-        warnOnce(
-          'noPlugin',
-          'the timeout guard runs without its Middy plugin: a handler still running at the deadline is not preempted',
-          'pass guard.plugin to middy(fn, plugin), or gateproofPlugin(guard, …) with other parts',
-        )
-        guard = arm(request, false, door)
-      } else if (!loopArms && guard.view !== undefined && guard.countdown !== undefined) {
-        // Middy holds the arming countdown now; everyone else reads the plain one.
-        replaceRemainingTime(guard.view, guard.countdown)
+  /**
+   * The guard's `before`, deciding at `now`: a reading taken by the caller with no other code
+   * since, or `undefined` to read the clock. Returns the reading it decided on.
+   */
+  const beforeAt = (request: RequestLike, now: number | undefined): number | undefined => {
+    let guard = guardOf(request)
+    if (guard === undefined) {
+      const door = frontDoorOf(request, config.integration)
+      if (door === undefined) {
+        telemetry.stepAside(request)
+        return
       }
-      guard.seenInChain = true
-      if (guard.handle.remainingMs() > 0) return
-      timeOut(guard, 'arrival')
-      throw guard.error
+      warnOnce(
+        'noPlugin',
+        'the timeout guard runs without its Middy plugin: a handler still running at the deadline is not preempted',
+        'pass guard.plugin to middy(fn, plugin), or gateproofPlugin(guard, …) with other parts',
+      )
+      guard = arm(request, false, door)
+    } else if (!loopArms && guard.view !== undefined && guard.countdown !== undefined) {
+      // Middy holds the arming countdown now; everyone else reads the plain one.
+      replaceRemainingTime(guard.view, guard.countdown)
+    }
+    guard.seenInChain = true
+    const at = now ?? Date.now()
+    guard.reading = at
+    if (guard.deadline.at - at > 0) return at
+    timeOut(guard, 'arrival')
+    throw guard.error
+  }
+
+  const middleware: TimeoutGuard<I> = {
+    before: function timeoutGuardBefore(request) {
+      beforeAt(request, undefined)
     },
     onError: function timeoutGuardOnError(request) {
       const guard = guardOf(request)
@@ -264,6 +275,19 @@ export const timeoutGuard = <I extends Integration = Integration>(
     },
     plugin,
   }
+  // For the preset's folded middleware: the `before` that returns the reading it decided on,
+  // for the shedder's. `atArrival` when the folded middleware is the first `before`: Middy
+  // calls it right after `requestStart`, where the guard read the clock for the deadline, with
+  // only gateproof's code between, so that reading is still "now". In no public type.
+  Object.defineProperty(middleware, WITH_READING, {
+    value: function timeoutGuardBeforeWithReading(
+      request: RequestLike,
+      atArrival: boolean,
+    ): number | undefined {
+      return beforeAt(request, atArrival ? guardOf(request)?.deadline.computedAt : undefined)
+    },
+  })
+  return middleware
 }
 
 export default timeoutGuard
