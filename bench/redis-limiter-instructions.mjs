@@ -4,9 +4,10 @@
 // limiter, ioredis, Node's socket code; not the kernel, not redis-server, which runs outside
 // valgrind). Unlike decisions per second it does not move with other load on the machine.
 // Counting starts after WARMUP decisions (`--instr-atstart=no`, then `callgrind_control -i on`),
-// so V8's compiling of the path is not counted; per decision = (Ir of CALLS decisions and the
-// exit − Ir of the exit alone) / CALLS, each a fresh `node` under valgrind with the deterministic
-// flags of bench/instructions.mjs. Repeated runs agree within ~2 %.
+// so V8's compiling of the path is not counted; per decision = (Ir of 2 × CALLS decisions and the
+// exit − Ir of CALLS decisions and the exit) / CALLS, each a fresh `node` under valgrind with the
+// deterministic flags of bench/instructions.mjs (subtracting a run of 0 decisions instead gave a
+// negative figure once: the exit's garbage collection is not the same after no decisions).
 //   node bench/redis-limiter-instructions.mjs
 //   CONCURRENCY=16 (or 1,16)  CALLS=16000  WARMUP=100000  VARIANTS=gateproof,rate-limiter-flexible
 //   DIST=/path/to/other/redis-limiter/dist/index.js  (compare another build of ours)
@@ -95,8 +96,9 @@ async function instructions(args) {
 for (const concurrency of CONCURRENCY) {
   for (const name of VARIANTS) {
     const args = (total) => [name, String(concurrency), String(total), String(port), DIST]
-    const base = await instructions(args(0))
-    const full = await instructions(args(CALLS))
+    // Both runs end alike (the same exit, a similar heap): the difference is CALLS decisions.
+    const base = await instructions(args(CALLS))
+    const full = await instructions(args(2 * CALLS))
     const perDecision = Math.round((full - base) / CALLS)
     console.log(
       `concurrency ${concurrency} ${name}${DIST && name === 'gateproof' ? ` (${DIST})` : ''}: ${perDecision.toLocaleString('en-US')} instructions per decision`,
