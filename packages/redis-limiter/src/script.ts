@@ -95,12 +95,13 @@ export function replyShape(rules: ResolvedRules): ReplyShape {
  *
  * Rules of the single-rate shape (one enforced rate rule, no concurrency limit, no shadow
  * rule) also take a batch of normal requests of cost 1 — the usual batch — as ARGV[2],
- * their count, instead of a priority and a cost each; the reply is then the processes,
- * µs from now until the TAT before the first request, then one integer per request: µs
- * from now until the TAT after it when admitted (≥ 0), minus retryAfterMs when refused.
- * The client derives the other fields as for `singleRateScript`. The same GCRA with the
- * same arithmetic: what changes is what crosses the wire and what Redis turns into Lua
- * strings and a RESP reply (34 ARGV and 81 reply integers → 2 and 18 for 16 requests).
+ * their count, instead of a priority and a cost each; the reply is then three integers
+ * whatever the count: the processes, the time and the TAT before the first request
+ * (both µs, the TAT at least the time). Those are all the GCRA reads, so the client runs
+ * the loop below again with the same double operations and gets every decision exactly
+ * (`decodeUniformReplies`); Redis runs it to store the TAT. The same GCRA with the same
+ * arithmetic: what changes is what crosses the wire and what Redis turns into Lua strings
+ * and a RESP reply (34 ARGV and 81 reply integers → 2 and 3 for 16 requests).
  *
  * Time is Redis `TIME`, never the caller's clock, so hosts with skewed clocks share one
  * timeline; lease lifetimes are sent as durations for the same reason.
@@ -122,7 +123,7 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
     'local now = us / 1000',
     // A count of uniform requests makes ARGV even: a priority and a cost each make it odd.
     ...(uniform
-      ? ['local uniform = #ARGV == 2', `local out = uniform and { -1, 0 } or (${sized})`]
+      ? ['local uniform = #ARGV == 2', `local out = uniform and { -1, 0, 0 } or (${sized})`]
       : [`local out = ${sized}`]),
     "if ARGV[1] ~= '' then",
     '  local pkey = KEYS[#KEYS]',
@@ -150,19 +151,18 @@ export function limiterScript(rules: ResolvedRules, processWindowMs: number): Li
   if (uniform) {
     const rate = rates[0] as ResolvedRate
     const interval = lua(rate.interval * 1000)
-    // The general loop's arithmetic for p == '2' and cost == 1 (`interval * 1` is `interval`).
+    // The general loop's arithmetic for p == '2' and cost == 1 (`interval * 1` is `interval`),
+    // which `decodeUniformReplies` repeats.
     lines.push(
       'if uniform then',
-      '  out[2] = tat0 - us',
+      '  out[2] = us',
+      '  out[3] = tat0',
       `  local c0 = ${lua(rate.cells.normal)}`,
-      '  for r = 3, tonumber(ARGV[2]) + 2 do',
+      '  for r = 1, tonumber(ARGV[2]) do',
       `    local nt0 = math.ceil(tat0 + ${interval})`,
       `    if nt0 - c0 * ${interval} <= us then`,
       '      tat0 = nt0',
       '      dirty0 = true',
-      '      out[r] = nt0 - us',
-      '    else',
-      `      out[r] = -math.ceil((nt0 - c0 * ${interval} - us) / 1000)`,
       '    end',
       '  end',
       'else',
@@ -436,29 +436,45 @@ export function decodeSingleRateReply(
 
 /**
  * Reads the reply of `limiterScript` to `count` normal requests of cost 1 sent as their
- * count (`LimiterScript.uniform`): what `decodeScriptReplies` reads from its reply to the
- * same requests sent one by one, computed as `decodeSingleRateReply` computes it.
+ * count (`LimiterScript.uniform`): the time and TAT the script read, from which this runs
+ * the script's loop again — the same double operations on the same operands, so the same
+ * decisions — and gives what `decodeScriptReplies` reads from its reply to the same
+ * requests sent one by one, computed as `decodeSingleRateReply` computes it.
  */
 export function decodeUniformReplies(
   reply: unknown,
   count: number,
   rate: ResolvedRate,
 ): ScriptReply[] {
-  if (!Array.isArray(reply) || reply.length !== 2 + count) throw unexpected(reply)
-  for (let i = 0; i < reply.length; i += 1) {
-    if (!Number.isInteger(reply[i])) throw unexpected(reply)
+  if (!Array.isArray(reply) || reply.length !== 3) throw unexpected(reply)
+  const [processes, us, first] = reply as unknown[]
+  if (
+    !Number.isInteger(processes) ||
+    !Number.isInteger(us) ||
+    !Number.isInteger(first) ||
+    (first as number) < (us as number)
+  ) {
+    throw unexpected(reply)
   }
-  const processes = reply[0] as number
-  // µs from now until the TAT: a refusal leaves it where the previous request put it.
-  let untilTat = reply[1] as number
-  if (untilTat < 0) throw unexpected(reply)
+  const interval = rate.interval * 1000
+  const cells = rate.cells.normal
   const replies: ScriptReply[] = new Array(count)
+  let tat = first as number
   for (let j = 0; j < count; j += 1) {
-    const value = reply[2 + j] as number
-    if (value >= 0) {
-      untilTat = value
-      replies[j] = admittedReply(rate, 'normal', value, processes)
-    } else replies[j] = refusedReply(rate, 'normal', -value, untilTat, processes)
+    const nt = Math.ceil(tat + interval)
+    if (nt - cells * interval <= (us as number)) {
+      tat = nt
+      replies[j] = admittedReply(rate, 'normal', nt - (us as number), processes as number)
+    } else {
+      const retryAfterMs = Math.ceil((nt - cells * interval - (us as number)) / 1000)
+      replies[j] = refusedReply(
+        rate,
+        'normal',
+        retryAfterMs,
+        tat - (us as number),
+        processes as number,
+      )
+    }
   }
   return replies
 }
