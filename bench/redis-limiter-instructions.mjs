@@ -6,8 +6,9 @@
 // Counting starts after WARMUP decisions (`--instr-atstart=no`, then `callgrind_control -i on`),
 // so V8's compiling of the path is not counted; per decision = (Ir of 2 × CALLS decisions and the
 // exit − Ir of CALLS decisions and the exit) / CALLS, each a fresh `node` under valgrind with the
-// deterministic flags of bench/instructions.mjs (subtracting a run of 0 decisions instead gave a
-// negative figure once: the exit's garbage collection is not the same after no decisions).
+// deterministic flags of bench/instructions.mjs, from a heap collected after the warm-up (without
+// that, a collection one run needed and the other did not moved the figure by up to ±8,000).
+// Garbage collection is therefore not counted; allocation is.
 //   node bench/redis-limiter-instructions.mjs
 //   CONCURRENCY=16 (or 1,16)  CALLS=16000  WARMUP=100000  VARIANTS=gateproof,rate-limiter-flexible
 //   DIST=/path/to/other/redis-limiter/dist/index.js  (compare another build of ours)
@@ -35,6 +36,7 @@ const NODE_FLAGS = [
   '--hash-seed=1',
   '--random-seed=1',
   '--no-flush-bytecode',
+  '--expose-gc',
 ]
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
