@@ -111,6 +111,9 @@ export function computeDeadline(
   options: DeadlineOptions = {},
 ): Deadline {
   const clock = options.clock ?? systemClock
+  // Lambda's remaining time first, then the clock: `now` is then the latest reading of the two,
+  // the one a caller may decide at with nothing but gateproof's code run since.
+  const remaining = context?.getRemainingTimeInMillis?.()
   const now = clock.now()
   const integration = options.integration ?? detectIntegration(event)
   const marginMs = options.marginMs ?? DEFAULT_MARGIN_MS
@@ -124,7 +127,6 @@ export function computeDeadline(
     integrationTimeoutMs !== undefined && arrivalAt !== undefined
       ? arrivalAt + integrationTimeoutMs
       : undefined
-  const remaining = context?.getRemainingTimeInMillis?.()
   const lambdaDeadlineAt =
     typeof remaining === 'number' && Number.isFinite(remaining) ? now + remaining : undefined
 

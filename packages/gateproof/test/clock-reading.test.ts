@@ -90,6 +90,87 @@ describe('one clock reading passed along (issue 18, DESIGN)', () => {
     expect(await invoke(options)).toEqual({ status: 504, handlerRan: false })
   })
 
+  it('reads the clock again before the handler after a dry-run refusal went to your Logger', async () => {
+    const logger = {
+      debug() {},
+      warn() {},
+      error() {},
+      info(message: string) {
+        if (message.includes('dry run')) movesClockPastDeadline()
+      },
+    }
+    const options: GateproofOptions = {
+      logger: logger as never,
+      // The deadline policy "would refuse" a request with less than 15 minutes left.
+      loadShedder: { dryRun: true, deadline: { minRemainingMs: 900_000 } },
+    }
+    expect(await invoke(options)).toEqual({ status: 504, handlerRan: false })
+  })
+
+  it('decides on arrival after the context’s accessors and getRemainingTimeInMillis ran', async () => {
+    for (const where of ['accessor', 'countdown'] as const) {
+      let handlerRan = false
+      const handler = gateproof(
+        async () => {
+          handlerRan = true
+          return { statusCode: 200, body: 'ok' }
+        },
+        { logger: false },
+      )
+      const base = lambdaContext({ remainingMs: 60_000 })
+      const context =
+        where === 'accessor'
+          ? Object.defineProperty({ ...base }, 'tenant', {
+              enumerable: true,
+              get() {
+                movesClockPastDeadline()
+                return 'acme'
+              },
+            })
+          : {
+              ...base,
+              getRemainingTimeInMillis: () => {
+                movesClockPastDeadline()
+                return 60_000
+              },
+            }
+      const response = (await handler(restEvent({}, { arrivedAt: T0 }), context)) as {
+        statusCode: number
+      }
+      expect({ where, status: response.statusCode, handlerRan }).toEqual({
+        where,
+        status: 504,
+        handlerRan: false,
+      })
+      vi.setSystemTime(T0)
+    }
+  })
+
+  it('reads the clock again before the handler when a Middy hook of yours runs in between', async () => {
+    const withHook = (
+      internals: unknown,
+      befores: unknown,
+      handler: unknown,
+      afters: unknown,
+      onErrors: unknown,
+      plugin: Record<string, unknown>,
+    ) => {
+      plugin.beforeMiddleware = (name: string) => {
+        if (name === 'timeoutGuardBeforeHandler') movesClockPastDeadline()
+      }
+      return (executionModeStandard as (...args: unknown[]) => unknown)(
+        internals,
+        befores,
+        handler,
+        afters,
+        onErrors,
+        plugin,
+      )
+    }
+    const options: GateproofOptions = { timeoutGuard: { executionMode: withHook as never } }
+    expect(await invoke(options)).toEqual({ status: 504, handlerRan: false })
+  })
+
   it('reads the clock three times for a request answered 200, where each part once read it five', async () => {
     const handler = gateproof(async () => ({ statusCode: 200, body: 'ok' }), { logger: false })
     const context = lambdaContext({ remainingMs: 60_000, clock: { now: () => T0 } })

@@ -319,12 +319,13 @@ export const loadShedder = <I extends Integration = Integration>(
       }
     },
   }
-  // For the preset's folded middleware (in no public type): the `before` deciding at the
-  // guard's reading, and whether it runs none of your code (key, priority, limiter), so that
-  // the reading is still "now" when it returns.
+  // For the preset's folded middleware (not enumerable, in no public type): the `before`
+  // deciding at the guard's reading, and whether an admitted request ran none of your code
+  // (a key, a priority, a limiter; a dry run's refusal, which goes on to your Logger and
+  // Metrics), so that the reading is still "now" when it returns.
   Object.defineProperty(middleware, WITH_READING, { value: beforeAt })
   Object.defineProperty(middleware, ENDS_AT_READING, {
-    value: priorityOf === undefined && config.key === undefined && limiter === undefined,
+    value: priorityOf === undefined && config.key === undefined && limiter === undefined && !dryRun,
   })
   return middleware as typeof middleware & MiddlewareObj<EventOf<I>, ResultOf<I>>
 }

@@ -24,14 +24,21 @@ type RemainingTime = () => number
  * callback-style handlers (not Middy's) would notice. `copyContext` says why it is not
  * always a spread.
  */
-export function contextView(
+export function contextView(original: object): Record<PropertyKey, unknown> {
+  return copyContext(original)
+}
+
+/**
+ * Makes a `contextView` the request's: its own handle (even when the caller's context is the
+ * view of an enclosing guard) and its countdown, set as own properties before the caller's
+ * prototype (which may have accessors of those names) is put under them.
+ */
+export function guardView(
+  view: Record<PropertyKey, unknown>,
   original: object,
   guard: RequestGuard,
   remainingTime: RemainingTime | undefined,
 ): object {
-  const view = copyContext(original)
-  // Set after the copy: the request's own handle, even when the caller's context is the
-  // view of an enclosing guard.
   view[GUARD] = guard.handle
   if (remainingTime !== undefined) view.getRemainingTimeInMillis = remainingTime
   const prototype: unknown = Object.getPrototypeOf(original)
@@ -53,11 +60,14 @@ export function untilLimit(guard: RequestGuard, now: number = Date.now()): numbe
   return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, ms))
 }
 
-/** Whether the request needs a `getRemainingTimeInMillis` of the guard's own. */
-export const hasLimit = (guard: RequestGuard, original: object): boolean =>
-  Number.isFinite(guard.deadline.at) ||
+/** Whether the caller's context counts down (read before the deadline's clock reading). */
+export const countsDown = (original: object): boolean =>
   typeof (original as { getRemainingTimeInMillis?: unknown }).getRemainingTimeInMillis ===
-    'function'
+  'function'
+
+/** Whether the request needs a `getRemainingTimeInMillis` of the guard's own. */
+export const hasLimit = (guard: RequestGuard, countingDown: boolean): boolean =>
+  Number.isFinite(guard.deadline.at) || countingDown
 
 /** Swaps the view's countdown once Middy has captured the one it arms its timer from. */
 export function replaceRemainingTime(

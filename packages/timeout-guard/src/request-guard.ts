@@ -90,8 +90,8 @@ export class RequestGuard {
   /** Rejects at the deadline while a `before`/`after` middleware is awaited (H5); made on first need. */
   deadlineReached: Promise<never> | undefined
   deadlineTimer: ReturnType<typeof setTimeout> | undefined
-  /** The phase a middleware being raced against the deadline belongs to. */
-  racing: TimeoutPhase = 'before'
+  /** The phase of the middleware being raced against the deadline; `undefined` between races. */
+  racing: TimeoutPhase | undefined = undefined
   /**
    * The clock reading the guard's `before` decided on, for the check right before the handler
    * when nothing but gateproof's code ran since (see core's `ENDS_AT_READING`).

@@ -1,6 +1,7 @@
-// Middy arms its early timeout with `node:timers`' functions (fake timers in tests replace
-// them only when asked to), the deadline of middlewares with the global ones.
-import { clearTimeout as clearMiddyTimeout, setTimeout as setMiddyTimeout } from 'node:timers'
+// Middy arms its early timeout with `node:timers`' `setTimeout` (fake timers in tests replace
+// it only when asked to) and clears it with the global `clearTimeout`; the deadline of
+// middlewares uses the global ones.
+import { setTimeout as setMiddyTimeout } from 'node:timers'
 import { ENDS_AT_READING, type RequestLike } from '@gateproof/core'
 import type { RequestGuard, TimeoutPhase } from './request-guard.js'
 
@@ -26,11 +27,15 @@ export interface DeadlineHooks {
   /** Marks the timeout (log line, metric, aborted signal) and returns the error to throw. */
   timeOut(guard: RequestGuard, phase: TimeoutPhase): unknown
   /**
-   * The handler of a request the guard watches has started: the delay of the timer that
-   * preempts it (what Middy computes from the context's countdown minus
-   * `timeoutEarlyInMillis`), or `undefined` when its deadline has no limit to count down to.
+   * The handler of a request the guard watches has started: what its context's countdown
+   * says (Middy subtracts `timeoutEarlyInMillis` from it for its timer), or `undefined` when
+   * its deadline has no limit to count down to.
    */
   handlerStarted?(guard: RequestGuard): number | undefined
+  /** The guard's own `timeoutEarlyResponse`: for its requests the loop times out directly. */
+  timeoutEarlyResponse?: () => unknown
+  /** What the guard's `timeoutEarlyResponse` answers for a request it stepped aside for. */
+  steppedAsideTimeout?: () => unknown
 }
 
 /**
@@ -42,19 +47,27 @@ const DEADLINE_CHECK = 'timeoutGuardBeforeHandler'
 /**
  * The handler's third argument, `{ signal }`. Middy makes an `AbortController` for every
  * request; most handlers never read the signal, so it is made on first read (or at the
- * early timeout, already aborted).
+ * early timeout, already aborted). `signal` is an accessor of the class, not an own property:
+ * destructure it or read `options.signal`; a spread of the options does not carry it.
  */
 class HandlerOptions {
   #controller: AbortController | undefined
+  #replaced: { signal: AbortSignal } | undefined
 
   get signal(): AbortSignal {
+    if (this.#replaced !== undefined) return this.#replaced.signal
     this.#controller ??= new AbortController()
     return this.#controller.signal
   }
 
-  abort(): void {
-    this.#controller ??= new AbortController()
-    this.#controller.abort()
+  /** A handler may put a signal of its own in its place, as on Middy's plain object. */
+  set signal(signal: AbortSignal) {
+    this.#replaced = { signal }
+  }
+
+  static abort(options: HandlerOptions): void {
+    options.#controller ??= new AbortController()
+    options.#controller.abort()
   }
 }
 
@@ -86,34 +99,39 @@ export async function runInvocation(
   const state = request as Outcome
   let failed = false
   let failure: unknown
+  let response: unknown
   let timeoutID: ReturnType<typeof setMiddyTimeout> | undefined
-  const context = request.context as
-    | {
-        getRemainingTimeInMillis?: () => number
-        lambdaContext?: { getRemainingTimeInMillis?: () => number }
-      }
-    | undefined
-  // Read before the first middleware, as Middy does: the timer is armed from this function.
-  const getRemainingTimeInMillis =
-    context?.getRemainingTimeInMillis || context?.lambdaContext?.getRemainingTimeInMillis
-  const timeoutEarly = plugin.timeoutEarly && getRemainingTimeInMillis
+  let getRemainingTimeInMillis: (() => number) | undefined
   const beforeMiddlewareHook = plugin.beforeMiddleware
   const afterMiddlewareHook = plugin.afterMiddleware
   // Only a request the guard watches gets deadline checks; any other runs as under Middy.
   const guard = hooks.guardOf(request)
-
-  // The last `before` left the request's clock reading current (core's ENDS_AT_READING).
+  // The last `before` left the request's clock reading current (core's ENDS_AT_READING): it
+  // ran none of your code, and no hook of yours runs between it and the check.
+  const hooksRun = beforeMiddlewareHook !== undefined || afterMiddlewareHook !== undefined
   let atReading = false
 
   try {
+    // Read before the first middleware, as Middy does (a `null` context fails here, as there):
+    // the timer is armed from this function.
+    const context = request.context as {
+      getRemainingTimeInMillis?: () => number
+      lambdaContext?: { getRemainingTimeInMillis?: () => number }
+    }
+    getRemainingTimeInMillis =
+      context.getRemainingTimeInMillis || context.lambdaContext?.getRemainingTimeInMillis
     try {
       for (let i = 0, len = befores.length; i < len; i++) {
         const next = befores[i] as Middleware
         if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
         let res = next(request)
         atReading = false
-        if (res instanceof Promise) res = await withinDeadline(res, guard, hooks, 'before')
-        else atReading = (next as { [ENDS_AT_READING]?: boolean })[ENDS_AT_READING] === true
+        if (res instanceof Promise) {
+          res = await withinDeadline(res, guard, hooks, 'before')
+          if (guard !== undefined) guard.racing = undefined
+        } else if (!hooksRun) {
+          atReading = (next as { [ENDS_AT_READING]?: boolean })[ENDS_AT_READING] === true
+        }
         if (afterMiddlewareHook) afterMiddlewareHook(next.name)
         if (typeof res !== 'undefined') state.earlyResponse = res
         if ('earlyResponse' in state) {
@@ -134,19 +152,17 @@ export async function runInvocation(
         if (handlerResult instanceof Promise) {
           // The guard's own request: the loop knows whose timer it arms, so the guard needs no
           // countdown in the context that Middy's loop would arm it from.
-          const delay =
-            guard === undefined || hooks.handlerStarted === undefined
-              ? timeoutEarly
-                ? getRemainingTimeInMillis() - plugin.timeoutEarlyInMillis
-                : undefined
-              : plugin.timeoutEarly
-                ? hooks.handlerStarted(guard)
-                : undefined
-          if (delay !== undefined) {
+          const remaining = !plugin.timeoutEarly
+            ? undefined
+            : guard === undefined || hooks.handlerStarted === undefined
+              ? getRemainingTimeInMillis?.()
+              : hooks.handlerStarted(guard)
+          if (remaining !== undefined) {
+            const delay = remaining - plugin.timeoutEarlyInMillis
             state.response = await new Promise((resolve, reject) => {
               timeoutID = setMiddyTimeout(
                 function middyTimeoutEarly() {
-                  options.abort()
+                  HandlerOptions.abort(options)
                   try {
                     resolve(earlyResponse(plugin, hooks, guard))
                   } catch (error) {
@@ -164,14 +180,17 @@ export async function runInvocation(
           state.response = handlerResult
         }
 
-        if (timeoutID) clearMiddyTimeout(timeoutID)
+        if (timeoutID) clearTimeout(timeoutID)
 
         plugin.afterHandler()
         for (let i = 0, len = afters.length; i < len; i++) {
           const next = afters[i] as Middleware
           if (beforeMiddlewareHook) beforeMiddlewareHook(next.name)
           let res = next(request)
-          if (res instanceof Promise) res = await withinDeadline(res, guard, hooks, 'after')
+          if (res instanceof Promise) {
+            res = await withinDeadline(res, guard, hooks, 'after')
+            if (guard !== undefined) guard.racing = undefined
+          }
           if (afterMiddlewareHook) afterMiddlewareHook(next.name)
           if (typeof res !== 'undefined') state.earlyResponse = res
           if ('earlyResponse' in state) {
@@ -181,7 +200,9 @@ export async function runInvocation(
         }
       }
     } catch (err) {
-      if (timeoutID) clearMiddyTimeout(timeoutID)
+      if (timeoutID) clearTimeout(timeoutID)
+      // A middleware raced against the deadline failed on its own: no race is left to time out.
+      if (guard !== undefined) guard.racing = undefined
 
       state.response = undefined
       delete state.earlyResponse
@@ -211,6 +232,10 @@ export async function runInvocation(
       }
       if (typeof state.response === 'undefined') throw request.error
     }
+    response = state.response
+    // Middy's standard mode awaits what its request loop resolved to: a thenable response
+    // settles before `requestEnd`, and its rejection is the invocation's failure.
+    if (whole && isThenable(response)) response = await response
   } catch (error) {
     failed = true
     failure = error
@@ -230,8 +255,13 @@ export async function runInvocation(
     }
   }
   if (failed) throw failure
-  return state.response
+  return whole ? response : state.response
 }
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { then?: unknown }).then === 'function'
 
 /** What the early timeout answers: the guard's timeout for its own request, Middy's hook otherwise. */
 function earlyResponse(
@@ -239,10 +269,16 @@ function earlyResponse(
   hooks: DeadlineHooks,
   guard: RequestGuard | undefined,
 ): unknown {
-  if (guard === undefined || hooks.handlerStarted === undefined || guard.timedOut) {
+  // A hook other than the guard's (your own, over the plugin's) answers as it would under Middy.
+  if (plugin.timeoutEarlyResponse !== hooks.timeoutEarlyResponse) {
     return plugin.timeoutEarlyResponse()
   }
-  throw hooks.timeOut(guard, 'handler')
+  if (guard === undefined || hooks.handlerStarted === undefined) {
+    return hooks.steppedAsideTimeout === undefined
+      ? plugin.timeoutEarlyResponse()
+      : hooks.steppedAsideTimeout()
+  }
+  throw guard.timedOut ? (guard as { error?: unknown }).error : hooks.timeOut(guard, 'handler')
 }
 
 /**
@@ -279,6 +315,12 @@ function deadlineOf(hooks: DeadlineHooks, guard: RequestGuard): Promise<never> {
     if (!Number.isFinite(delay)) return
     guard.deadlineTimer = setTimeout(function deadlineReached() {
       guard.deadlineTimer = undefined
+      // No middleware is being raced now (the handler runs; its own timer decides): nothing to
+      // time out here, and the next race arms a timer of its own.
+      if (guard.racing === undefined) {
+        guard.deadlineReached = undefined
+        return
+      }
       reject(hooks.timeOut(guard, guard.racing))
     }, delay)
   })

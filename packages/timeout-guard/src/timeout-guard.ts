@@ -17,7 +17,9 @@ import {
 import type { MiddlewareObj } from '@middy/core'
 import {
   contextView,
+  countsDown,
   deadlineOfContext,
+  guardView,
   hasLimit,
   replaceRemainingTime,
   untilLimit,
@@ -111,12 +113,12 @@ export const timeoutGuard = <I extends Integration = Integration>(
     timeOut(guard, phase)
     return guard.error
   }
-  /** The delay of the timer that preempts the handler, one clock reading (see `DeadlineHooks`). */
+  /** The countdown the handler's timer is armed from, one clock reading (see `DeadlineHooks`). */
   const handlerStarted = (guard: RequestGuard): number | undefined => {
     if (guard.countdown === undefined) return undefined
     const now = Date.now()
     guard.handlerStartedAt = now
-    return untilLimit(guard, now) - config.marginMs
+    return untilLimit(guard, now)
   }
   const warned = { noPlugin: false, notInChain: false }
 
@@ -139,13 +141,17 @@ export const timeoutGuard = <I extends Integration = Integration>(
 
   const arm = (request: RequestLike, armsMiddyTimer: boolean, door: Integration): RequestGuard => {
     const original: object = request.context ?? {}
+    // Copied before the deadline's clock reading, which the preset's folded `before` decides
+    // at: the copy runs the caller's accessors, the caller's code.
+    const view = contextView(original)
+    const countingDown = countsDown(original)
     const deadline = deadlineOf(request, original, door)
     const guard = new RequestGuard(request, deadline)
     const state = requestState(request)
     state.timeoutGuard = guard
     state.deadline = deadline
     let countdown: (() => number) | undefined
-    if (hasLimit(guard, original)) {
+    if (hasLimit(guard, countingDown)) {
       // Bound functions, not closures made here: a closure over this request's scope kept
       // every request's objects alive through young-generation GCs until the next full
       // mark-compact (the heap grew ~14 MB per scavenge and the success path paid ~8 600
@@ -157,7 +163,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
       countdown =
         armsMiddyTimer && !loopArms ? armTimeoutGuard.bind(guard, timerOwners) : guard.countdown
     }
-    guard.view = contextView(original, guard, countdown)
+    guard.view = guardView(view, original, guard, countdown)
     request.context = guard.view
     return guard
   }
@@ -226,7 +232,17 @@ export const timeoutGuard = <I extends Integration = Integration>(
   if (config.executionMode !== false) {
     // H5: the deadline covers `before` and `after` middlewares too, not only the handler.
     plugin.executionMode = deadlineExecutionMode(
-      { guardOf, timeOut: phaseTimeout, handlerStarted },
+      {
+        guardOf,
+        timeOut: phaseTimeout,
+        handlerStarted,
+        timeoutEarlyResponse: plugin.timeoutEarlyResponse,
+        // H2: a request the guard stepped aside for still gets Middy's early timeout; the loop
+        // knows it is no request of the guard's, so there is nothing to warn about.
+        steppedAsideTimeout: () => {
+          throw timeoutError(undefined, config.retryAfterSeconds)
+        },
+      },
       config.executionMode,
     )
   }
