@@ -36,6 +36,8 @@ export interface DeadlineHooks {
   timeoutEarlyResponse?: () => unknown
   /** What the guard's `timeoutEarlyResponse` answers for a request it stepped aside for. */
   steppedAsideTimeout?: () => unknown
+  /** Tells the guard whose timer fires while a `timeoutEarlyResponse` of yours runs. */
+  firing?(guard: RequestGuard | undefined): void
 }
 
 /**
@@ -235,7 +237,16 @@ export async function runInvocation(
     response = state.response
     // Middy's standard mode awaits what its request loop resolved to: a thenable response
     // settles before `requestEnd`, and its rejection is the invocation's failure.
-    if (whole && isThenable(response)) response = await response
+    if (whole) {
+      // Read once, as the promise machinery reads it; a function may be a thenable too.
+      const then = thenOf(response)
+      if (then !== undefined) {
+        const thenable = response
+        response = await new Promise((resolve, reject) => {
+          then.call(thenable, resolve, reject)
+        })
+      }
+    }
   } catch (error) {
     failed = true
     failure = error
@@ -258,10 +269,11 @@ export async function runInvocation(
   return whole ? response : state.response
 }
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' &&
-  value !== null &&
-  typeof (value as { then?: unknown }).then === 'function'
+function thenOf(value: unknown): ((...args: unknown[]) => unknown) | undefined {
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'function') return undefined
+  const then: unknown = (value as { then?: unknown }).then
+  return typeof then === 'function' ? (then as (...args: unknown[]) => unknown) : undefined
+}
 
 /** What the early timeout answers: the guard's timeout for its own request, Middy's hook otherwise. */
 function earlyResponse(
@@ -269,9 +281,16 @@ function earlyResponse(
   hooks: DeadlineHooks,
   guard: RequestGuard | undefined,
 ): unknown {
-  // A hook other than the guard's (your own, over the plugin's) answers as it would under Middy.
+  // A hook other than the guard's (your own, over the plugin's) answers as it would under Middy;
+  // should it call the guard's, the guard knows whose timer this is.
   if (plugin.timeoutEarlyResponse !== hooks.timeoutEarlyResponse) {
-    return plugin.timeoutEarlyResponse()
+    if (guard === undefined || hooks.firing === undefined) return plugin.timeoutEarlyResponse()
+    hooks.firing(guard)
+    try {
+      return plugin.timeoutEarlyResponse()
+    } finally {
+      hooks.firing(undefined)
+    }
   }
   if (guard === undefined || hooks.handlerStarted === undefined) {
     return hooks.steppedAsideTimeout === undefined

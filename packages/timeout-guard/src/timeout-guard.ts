@@ -143,7 +143,15 @@ export const timeoutGuard = <I extends Integration = Integration>(
     const original: object = request.context ?? {}
     // Copied before the deadline's clock reading, which the preset's folded `before` decides
     // at: the copy runs the caller's accessors, the caller's code.
-    const view = contextView(original)
+    // A context whose accessor throws still gets its deadline (the failure is logged and the
+    // handler keeps the caller's context), as when the copy was made last.
+    let view: Record<PropertyKey, unknown> | undefined
+    let copyFailure: { error: unknown } | undefined
+    try {
+      view = contextView(original)
+    } catch (error) {
+      copyFailure = { error }
+    }
     const countingDown = countsDown(original)
     const deadline = deadlineOf(request, original, door)
     const guard = new RequestGuard(request, deadline)
@@ -163,6 +171,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
       countdown =
         armsMiddyTimer && !loopArms ? armTimeoutGuard.bind(guard, timerOwners) : guard.countdown
     }
+    if (copyFailure !== undefined || view === undefined) throw copyFailure?.error
     guard.view = guardView(view, original, guard, countdown)
     request.context = guard.view
     return guard
@@ -241,6 +250,9 @@ export const timeoutGuard = <I extends Integration = Integration>(
         // knows it is no request of the guard's, so there is nothing to warn about.
         steppedAsideTimeout: () => {
           throw timeoutError(undefined, config.retryAfterSeconds)
+        },
+        firing: (guard) => {
+          timerOwners.firing = guard
         },
       },
       config.executionMode,

@@ -55,9 +55,15 @@ export class TimerOwners {
     if (guard.scope !== undefined) guard.scope.guard = undefined
   }
 
+  /**
+   * The request whose timer the guard's own loop is firing while your `timeoutEarlyResponse`
+   * (over the plugin's, perhaps calling it) runs: the loop knows whose it is.
+   */
+  firing: RequestGuard | undefined
+
   /** The request whose timer is firing now, if it is still waiting for its handler. */
   owner(): RequestGuard | undefined {
-    const guard = this.#scopes?.getStore()?.guard ?? this.#solo
+    const guard = this.firing ?? this.#scopes?.getStore()?.guard ?? this.#solo
     return guard === undefined || guard.timedOut ? undefined : guard
   }
 }

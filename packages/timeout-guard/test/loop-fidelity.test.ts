@@ -1,5 +1,5 @@
 import { findLogs, lambdaContext } from '@gateproof/testing'
-import { timeoutGuard } from '@gateproof/timeout-guard'
+import { getDeadline, timeoutGuard } from '@gateproof/timeout-guard'
 import middy from '@middy/core'
 import { describe, expect, it, vi } from 'vitest'
 import { captureEachTest, eventFrom, hangs, powertools, T0, watch } from './support.js'
@@ -63,6 +63,36 @@ describe('the plugin’s early-timeout settings, as Middy reads them', () => {
     expect(invocation.settled).toBe(false)
     await vi.advanceTimersByTimeAsync(1)
     expect(invocation.settled).toBe(true)
+  })
+
+  it('still times the request out as the guard’s when your timeoutEarlyResponse wraps the guard’s', async () => {
+    const onTimeout = vi.fn(async () => {})
+    const guard = timeoutGuard({ ...powertools(), ...options, onTimeout })
+    const wrapper = vi.fn(() => guard.plugin.timeoutEarlyResponse())
+    let signal: AbortSignal | undefined
+    const handler = middy(
+      async (_event: unknown, context: unknown) => {
+        signal = getDeadline(context)?.signal
+        return hangs()
+      },
+      { ...guard.plugin, timeoutEarlyResponse: wrapper },
+    ).use(guard)
+    const invocation = watch(handler(eventFrom('rest', T0), lambdaContext({ remainingMs: 60_000 })))
+    await vi.advanceTimersByTimeAsync(DEADLINE - T0)
+    expect(((await invocation.result) as { statusCode: number }).statusCode).toBe(504)
+    expect({ wrapper: wrapper.mock.calls.length, onTimeout: onTimeout.mock.calls.length }).toEqual({
+      wrapper: 1,
+      onTimeout: 1,
+    })
+    expect(signal?.aborted).toBe(true)
+    expect(
+      findLogs(capture, { message: 'Request timed out' }).map((log) => log.line.phase),
+    ).toEqual(['handler'])
+    expect(
+      findLogs(capture, {
+        message: 'timeout guard could not tell which request reached its deadline',
+      }),
+    ).toEqual([])
   })
 
   it('answers with your own timeoutEarlyResponse when you put one over the guard’s', async () => {
@@ -137,6 +167,60 @@ describe('Middy’s standard mode, kept', () => {
     await vi.advanceTimersByTimeAsync(10)
     await expect(invocation.result).rejects.toThrow('thenable failed')
     expect(order).toEqual(['response settled', 'requestEnd'])
+  })
+
+  it('settles a function that is a thenable before requestEnd too, reading its `then` once', async () => {
+    const order: string[] = []
+    let reads = 0
+    const thenable = Object.defineProperty(() => {}, 'then', {
+      get() {
+        reads += 1
+        return (resolve: (value: unknown) => void) => {
+          setTimeout(() => {
+            order.push('response settled')
+            resolve({ statusCode: 200, body: 'late' })
+          }, 10)
+        }
+      },
+    })
+    const guard = timeoutGuard(options)
+    const handler = middy(async () => ({ statusCode: 200 }), {
+      ...guard.plugin,
+      requestEnd: async (request: Parameters<typeof guard.plugin.requestEnd>[0]) => {
+        order.push('requestEnd')
+        await guard.plugin.requestEnd(request)
+      },
+    } as typeof guard.plugin)
+      .use(guard)
+      .after((request) => {
+        request.response = thenable as never
+      })
+    const invocation = watch(handler(eventFrom('rest', T0), lambdaContext()))
+    await vi.advanceTimersByTimeAsync(10)
+    expect(await invocation.result).toEqual({ statusCode: 200, body: 'late' })
+    expect({ order, reads }).toEqual({ order: ['response settled', 'requestEnd'], reads: 1 })
+  })
+
+  it('keeps the deadline of a request whose context has an accessor that throws (the handler gets the caller’s context)', async () => {
+    const guard = timeoutGuard({ ...powertools(), ...options })
+    const handler = middy(
+      async (_event: unknown, context: unknown) => ({
+        statusCode: 200,
+        body: String(getDeadline(context) === undefined),
+      }),
+      guard.plugin,
+    ).use(guard)
+    const context = Object.defineProperty({ ...lambdaContext() }, 'identity', {
+      enumerable: true,
+      get() {
+        throw new Error('identity getter failed')
+      },
+    })
+    expect(await handler(eventFrom('rest', T0), context)).toEqual({ statusCode: 200, body: 'true' })
+    expect(findLogs(capture, { message: 'timeout guard could not arm the deadline' })).toHaveLength(
+      1,
+    )
+    expect(findLogs(capture, { message: /runs without its Middy plugin/ })).toEqual([])
   })
 
   it('fails an invocation with a null context before any middleware, as Middy does', async () => {
