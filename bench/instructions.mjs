@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { machine, record, table } from './harness.mjs'
 import * as bundles from './lib/bundles.mjs'
+import { CALLGRIND_NODE_FLAGS } from './lib/callgrind.mjs'
 import { BASELINE, PRESET, VARIANTS, WORK } from './lib/variants.mjs'
 
 const worker = fileURLToPath(new URL('./lib/count-worker.mjs', import.meta.url))
@@ -32,20 +33,7 @@ try {
   process.exit(0)
 }
 
-// Deterministic runs: no background compiler or GC threads and a fixed young generation big
-// enough that the measured calls rarely scavenge (so the figures are the code's own work and
-// allocation, not GC timing). Not --predictable-gc-schedule: it makes the warm path ~4× slower
-// and would measure that instead.
-const NODE_FLAGS = [
-  '--single-threaded',
-  '--min-semi-space-size=64',
-  '--max-semi-space-size=64',
-  // A random hash seed costs a random number of instructions at startup (primality tests).
-  '--hash-seed=1',
-  '--random-seed=1',
-  // Bytecode flushing drops functions unused for a while and parses them again later.
-  '--no-flush-bytecode',
-]
+const NODE_FLAGS = CALLGRIND_NODE_FLAGS
 
 /** Instructions executed by `node <args>` from start to exit. */
 function instructions(args) {

@@ -19,7 +19,8 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from './fleet/redis.mjs'
+import { startRedis } from './fleet/redis.mjs'
+import { CALLGRIND_NODE_FLAGS } from './lib/callgrind.mjs'
 
 const worker = fileURLToPath(new URL('./lib/redis-count-worker.mjs', import.meta.url))
 const CALLS = Number(process.env.CALLS ?? 16_000)
@@ -29,34 +30,15 @@ const WARMUP = Number(process.env.WARMUP ?? 100_000)
 const CONCURRENCY = (process.env.CONCURRENCY ?? '16').split(',').map(Number)
 const VARIANTS = (process.env.VARIANTS ?? 'gateproof,rate-limiter-flexible').split(',')
 const DIST = process.env.DIST ?? ''
-const NODE_FLAGS = [
-  '--single-threaded',
-  '--min-semi-space-size=64',
-  '--max-semi-space-size=64',
-  '--hash-seed=1',
-  '--random-seed=1',
-  '--no-flush-bytecode',
-  '--expose-gc',
-]
+const NODE_FLAGS = [...CALLGRIND_NODE_FLAGS, '--expose-gc']
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
   console.log('valgrind is not installed (apt-get install valgrind); skipped')
   process.exit(0)
 }
-const port = await freePort()
-const server = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-)
-process.on('exit', () => server.kill('SIGKILL'))
-let seen = ''
-server.stdout.on('data', (chunk) => {
-  seen += chunk
-  if (seen.includes('Ready to accept connections')) server.stdout.emit('ready')
-})
-await once(server.stdout, 'ready')
-server.stdout.resume()
+const redis = await startRedis()
+const { port } = redis
+process.on('exit', () => redis.stop())
 
 /** Instructions of `node worker args` from the end of its warm-up to its exit. */
 async function instructions(args) {
@@ -107,4 +89,4 @@ for (const concurrency of CONCURRENCY) {
     )
   }
 }
-server.kill('SIGKILL')
+redis.stop()

@@ -10,13 +10,12 @@
 //
 //   node bench/redis-limiter.mjs            (ROUNDS, DECISIONS, CONCURRENCY=1,16,64 to change;
 //   DIST=path/to/dist/index.js: another build of ours, e.g. an older one, RECORD=0 not to record)
-import { spawn } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { Redis } from 'ioredis'
 import { RateLimiterRedis } from 'rate-limiter-flexible'
-import { freePort } from './fleet/redis.mjs'
+import { startRedis } from './fleet/redis.mjs'
 import { machine, median, record, table } from './harness.mjs'
 
 const { redisLimiter } = await import(
@@ -32,23 +31,9 @@ const CONCURRENCY = (process.env.CONCURRENCY ?? '1,16,64').split(',').map(Number
 const AUTOPIPELINING = process.env.AUTOPIPELINING === '1'
 const RECORD = process.env.RECORD !== '0'
 
-const port = await freePort()
-const redisServer = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-)
-process.on('exit', () => redisServer.kill('SIGKILL'))
-// Ready once it says so: no client is created before the port listens.
-await new Promise((resolve, reject) => {
-  let seen = ''
-  redisServer.stdout.on('data', (chunk) => {
-    seen += chunk
-    if (seen.includes('Ready to accept connections')) resolve()
-  })
-  redisServer.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)))
-})
-redisServer.stdout.resume()
+const redis = await startRedis()
+const { port } = redis
+process.on('exit', () => redis.stop())
 const clientOptions = { host: '127.0.0.1', port, enableAutoPipelining: AUTOPIPELINING }
 const admin = new Redis(clientOptions)
 const oursClient = new Redis(clientOptions)
@@ -321,4 +306,4 @@ if (RECORD) {
   )
 }
 for (const client of [admin, oursClient, peerClient]) client.disconnect()
-redisServer.kill('SIGKILL')
+redis.stop()

@@ -486,19 +486,10 @@ function admittedReply(
   untilTat: number,
   processes: number,
 ): ScriptReply {
+  // The script's operations in its order: interval in µs first, then cells × interval.
   const interval = rate.interval * 1000
-  const cells = rate.cells[priority]
-  return {
-    outcome: 'admitted',
-    retryAfterMs: 0,
-    remaining: Math.floor(cells - untilTat / interval + 1e-9),
-    resetMs: Math.ceil(untilTat / 1000),
-    held: 0,
-    wouldRefuse: 0,
-    usagePermille: Math.floor((untilTat / (cells * interval)) * 1000),
-    processes,
-    rule: 0,
-  }
+  const usagePermille = Math.floor((untilTat / (rate.cells[priority] * interval)) * 1000)
+  return rateReply(rate, priority, 'admitted', 0, untilTat, usagePermille, processes)
 }
 
 /** A refusal by the rate, from its retry hint and µs until the TAT it left unchanged. */
@@ -509,16 +500,28 @@ function refusedReply(
   untilTat: number,
   processes: number,
 ): ScriptReply {
+  return rateReply(rate, priority, 'rate', retryAfterMs, untilTat, 1000, processes)
+}
+
+/** The reply of a decision by the one rate rule, as the general script builds it. */
+function rateReply(
+  rate: ResolvedRate,
+  priority: Priority,
+  outcome: 'admitted' | 'rate',
+  retryAfterMs: number,
+  untilTat: number,
+  usagePermille: number,
+  processes: number,
+): ScriptReply {
   const interval = rate.interval * 1000
-  const cells = rate.cells[priority]
   return {
-    outcome: 'rate',
+    outcome,
     retryAfterMs,
-    remaining: Math.floor(cells - untilTat / interval + 1e-9),
+    remaining: Math.floor(rate.cells[priority] - untilTat / interval + 1e-9),
     resetMs: Math.ceil(untilTat / 1000),
     held: 0,
     wouldRefuse: 0,
-    usagePermille: 1000,
+    usagePermille,
     processes,
     rule: 0,
   }

@@ -12,18 +12,12 @@ import {
   type ScriptReply,
   singleRateScript,
 } from '../src/script.js'
+import { rateRuleSets, stubClient, withTestTime } from './helpers/rate-rules.js'
 import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
-const client = { evalsha: async () => null, eval: async () => null, zrem: async () => 0 }
+const client = stubClient
 const PRIORITIES: readonly Priority[] = ['critical', 'normal', 'sheddable']
 const PRIORITY_INDEX: Record<Priority, string> = { critical: '1', normal: '2', sheddable: '3' }
-
-/** Both scripts read the time from a list the test sets, so both decide at the same instant. */
-const TIME = "call('TIME')"
-function withTestTime(body: string): string {
-  expect(body.split(TIME)).toHaveLength(2)
-  return body.replace(TIME, "call('LRANGE', 'test:time', 0, 1)")
-}
 
 describeWithRedis('the single-rate script decides as the general script does', () => {
   const redis = useRedisServer()
@@ -68,17 +62,7 @@ describeWithRedis('the single-rate script decides as the general script does', (
     })
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          perSecond: fc.oneof(
-            fc.constantFrom(0.001, 0.1, 1, 3, 7, 10, 100, 1000, 1_000_000),
-            fc.double({ min: 0.001, max: 1_000_000, noNaN: true }),
-          ),
-          burst: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 1_000_000 })),
-          criticalReserve: fc.constantFrom(0, 0.1, 0.5, 2),
-          sheddableShare: fc.constantFrom(0.01, 0.5, 0.8, 1),
-          startUs: fc.integer({ min: 1_700_000_000_000_000, max: 1_800_000_000_000_000 }),
-          steps: fc.array(step, { minLength: 1, maxLength: 25 }),
-        }),
+        rateRuleSets(step, 25),
         async ({ perSecond, burst, criticalReserve, sheddableShare, startUs, steps }) => {
           run += 1
           const { rules, processWindowMs } = resolveOptions({

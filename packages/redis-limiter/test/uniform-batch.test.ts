@@ -10,16 +10,10 @@ import {
   limiterScript,
   replyShape,
 } from '../src/script.js'
+import { rateRuleSets, stubClient, withTestTime } from './helpers/rate-rules.js'
 import { describeWithRedis, useRedisServer } from './helpers/redis-server.js'
 
-const client = { evalsha: async () => null, eval: async () => null, zrem: async () => 0 }
-
-/** The script reads the time from a list the test sets, so both forms decide at the same instant. */
-const TIME = "redis.call('TIME')"
-function withTestTime(body: string): string {
-  expect(body.split(TIME)).toHaveLength(2)
-  return body.replace(TIME, "redis.call('LRANGE', 'test:time', 0, 1)")
-}
+const client = stubClient
 
 describeWithRedis('a batch of normal requests of cost 1 sent as its count', () => {
   const redis = useRedisServer()
@@ -52,17 +46,7 @@ describeWithRedis('a batch of normal requests of cost 1 sent as its count', () =
     })
     await fc.assert(
       fc.asyncProperty(
-        fc.record({
-          perSecond: fc.oneof(
-            fc.constantFrom(0.001, 0.1, 1, 3, 7, 10, 100, 1000, 1_000_000),
-            fc.double({ min: 0.001, max: 1_000_000, noNaN: true }),
-          ),
-          burst: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 1_000_000 })),
-          criticalReserve: fc.constantFrom(0, 0.1, 0.5, 2),
-          sheddableShare: fc.constantFrom(0.01, 0.5, 0.8, 1),
-          startUs: fc.integer({ min: 1_700_000_000_000_000, max: 1_800_000_000_000_000 }),
-          steps: fc.array(step, { minLength: 1, maxLength: 12 }),
-        }),
+        rateRuleSets(step, 12),
         async ({ perSecond, burst, criticalReserve, sheddableShare, startUs, steps }) => {
           run += 1
           const { rules, processWindowMs } = resolveOptions({

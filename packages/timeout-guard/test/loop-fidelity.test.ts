@@ -139,10 +139,26 @@ describe('the handler’s third argument', () => {
   })
 })
 
+/** A guarded invocation whose `after` sets `response`, noting when `requestEnd` runs in `order`. */
+function answeringWith(response: unknown, order: string[]): Promise<unknown> {
+  const guard = timeoutGuard(options)
+  const handler = middy(async () => ({ statusCode: 200 }), {
+    ...guard.plugin,
+    requestEnd: async (request: Parameters<typeof guard.plugin.requestEnd>[0]) => {
+      order.push('requestEnd')
+      await guard.plugin.requestEnd(request)
+    },
+  } as typeof guard.plugin)
+    .use(guard)
+    .after((request) => {
+      request.response = response as never
+    })
+  return handler(eventFrom('rest', T0), lambdaContext())
+}
+
 describe('Middy’s standard mode, kept', () => {
   it('settles a thenable response before requestEnd, and its rejection is the failure', async () => {
     const order: string[] = []
-    const guard = timeoutGuard(options)
     const failing = {
       // biome-ignore lint/suspicious/noThenProperty: a thenable response is the case under test
       then(_resolve: unknown, reject: (error: unknown) => void) {
@@ -152,18 +168,7 @@ describe('Middy’s standard mode, kept', () => {
         }, 10)
       },
     }
-    const handler = middy(async () => ({ statusCode: 200 }), {
-      ...guard.plugin,
-      requestEnd: async (request: Parameters<typeof guard.plugin.requestEnd>[0]) => {
-        order.push('requestEnd')
-        await guard.plugin.requestEnd(request)
-      },
-    } as typeof guard.plugin)
-      .use(guard)
-      .after((request) => {
-        request.response = failing as never
-      })
-    const invocation = watch(handler(eventFrom('rest', T0), lambdaContext()))
+    const invocation = watch(answeringWith(failing, order))
     await vi.advanceTimersByTimeAsync(10)
     await expect(invocation.result).rejects.toThrow('thenable failed')
     expect(order).toEqual(['response settled', 'requestEnd'])
@@ -183,19 +188,7 @@ describe('Middy’s standard mode, kept', () => {
         }
       },
     })
-    const guard = timeoutGuard(options)
-    const handler = middy(async () => ({ statusCode: 200 }), {
-      ...guard.plugin,
-      requestEnd: async (request: Parameters<typeof guard.plugin.requestEnd>[0]) => {
-        order.push('requestEnd')
-        await guard.plugin.requestEnd(request)
-      },
-    } as typeof guard.plugin)
-      .use(guard)
-      .after((request) => {
-        request.response = thenable as never
-      })
-    const invocation = watch(handler(eventFrom('rest', T0), lambdaContext()))
+    const invocation = watch(answeringWith(thenable, order))
     await vi.advanceTimersByTimeAsync(10)
     expect(await invocation.result).toEqual({ statusCode: 200, body: 'late' })
     expect({ order, reads }).toEqual({ order: ['response settled', 'requestEnd'], reads: 1 })

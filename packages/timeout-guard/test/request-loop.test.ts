@@ -74,6 +74,10 @@ function describeError(error: unknown, depth = 0): unknown {
   }
 }
 
+/** The guard's loop with a guard that watches no request: what runs is the loop itself. */
+const unwatchedMode = () =>
+  deadlineExecutionMode({ guardOf: () => undefined, timeOut: () => new Error('never') })
+
 async function run(stack: Stack, mode: 'middy' | 'gateproof'): Promise<Observed> {
   const trace: string[] = []
   const act = (where: string, what: Step | ErrorStep) =>
@@ -159,11 +163,7 @@ async function run(stack: Stack, mode: 'middy' | 'gateproof'): Promise<Observed>
     }
   }
   if (mode === 'gateproof') {
-    // A guard that watches no request: what runs is the loop itself.
-    plugin.executionMode = deadlineExecutionMode({
-      guardOf: () => undefined,
-      timeOut: () => new Error('never'),
-    })
+    plugin.executionMode = unwatchedMode()
   }
   const wrapped = middy(handler, plugin as never)
   for (const [index, what] of stack.befores.entries()) wrapped.before(act(`before${index}`, what))
@@ -204,20 +204,18 @@ describe('the guard’s request loop (issue 18) against Middy’s standard execu
 
   it('aborts the handler’s signal at Middy’s early timeout, read before or after it fired', async () => {
     const signals: AbortSignal[] = []
+    const earlyTimeout = {
+      timeoutEarlyInMillis: 5,
+      timeoutEarlyResponse: () => ({ statusCode: 504 }),
+      executionMode: unwatchedMode() as never,
+    }
     const handler = middy(
       async (_event: unknown, _context: unknown, { signal }: { signal: AbortSignal }) => {
         signals.push(signal)
         await sleep(50)
         return { statusCode: 200 }
       },
-      {
-        timeoutEarlyInMillis: 5,
-        timeoutEarlyResponse: () => ({ statusCode: 504 }),
-        executionMode: deadlineExecutionMode({
-          guardOf: () => undefined,
-          timeOut: () => new Error('never'),
-        }) as never,
-      },
+      earlyTimeout,
     )
     const lazy = middy(
       async (_event: unknown, _context: unknown, options: { signal: AbortSignal }) => {
@@ -225,14 +223,7 @@ describe('the guard’s request loop (issue 18) against Middy’s standard execu
         signals.push(options.signal)
         return { statusCode: 200 }
       },
-      {
-        timeoutEarlyInMillis: 5,
-        timeoutEarlyResponse: () => ({ statusCode: 504 }),
-        executionMode: deadlineExecutionMode({
-          guardOf: () => undefined,
-          timeOut: () => new Error('never'),
-        }) as never,
-      },
+      earlyTimeout,
     )
     const context = () => lambdaContext({ remainingMs: 20 })
     expect(await handler({}, context())).toEqual({ statusCode: 504 })

@@ -1,0 +1,32 @@
+import fc from 'fast-check'
+import { expect } from 'vitest'
+
+/** A client the option resolver accepts; the scripts under test run on a real redis-server. */
+export const stubClient = { evalsha: async () => null, eval: async () => null, zrem: async () => 0 }
+
+/**
+ * A script body that reads the time from a list the test sets (`test:time`), so two forms of a
+ * decision run at the same instant. Matches `redis.call('TIME')` and a local `call('TIME')`.
+ */
+const TIME = "call('TIME')"
+export function withTestTime(body: string): string {
+  expect(body.split(TIME)).toHaveLength(2)
+  return body.replace(TIME, "call('LRANGE', 'test:time', 0, 1)")
+}
+
+/**
+ * One rate rule, its priority shares and a start time in µs, with up to `maxSteps` of `step`:
+ * the rule sets the script-equivalence properties generate, hostile rates included.
+ */
+export const rateRuleSets = <S>(step: fc.Arbitrary<S>, maxSteps: number) =>
+  fc.record({
+    perSecond: fc.oneof(
+      fc.constantFrom(0.001, 0.1, 1, 3, 7, 10, 100, 1000, 1_000_000),
+      fc.double({ min: 0.001, max: 1_000_000, noNaN: true }),
+    ),
+    burst: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 1_000_000 })),
+    criticalReserve: fc.constantFrom(0, 0.1, 0.5, 2),
+    sheddableShare: fc.constantFrom(0.01, 0.5, 0.8, 1),
+    startUs: fc.integer({ min: 1_700_000_000_000_000, max: 1_800_000_000_000_000 }),
+    steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
+  })
