@@ -15,6 +15,18 @@ const capture = captureEachTest()
 const options = { integrationTimeoutMs: 1_500, marginMs: 200 }
 const DEADLINE = T0 + 1_300
 
+/** The request's one timeout line says the handler ran out of time, and no timer was nobody's. */
+function expectOneTimeoutOfTheHandler(): void {
+  expect(findLogs(capture, { message: 'Request timed out' }).map((log) => log.line.phase)).toEqual([
+    'handler',
+  ])
+  expect(
+    findLogs(capture, {
+      message: 'timeout guard could not tell which request reached its deadline',
+    }),
+  ).toEqual([])
+}
+
 describe('H5: a middleware race ends with the middleware', () => {
   it('times a hanging handler out in its own phase after an asynchronous before: onTimeout runs, one line, no stray warning', async () => {
     const onTimeout = vi.fn(async () => {})
@@ -26,14 +38,7 @@ describe('H5: a middleware race ends with the middleware', () => {
     await vi.advanceTimersByTimeAsync(DEADLINE - T0)
     expect(((await invocation.result) as { statusCode: number }).statusCode).toBe(504)
     expect(onTimeout).toHaveBeenCalledTimes(1)
-    expect(
-      findLogs(capture, { message: 'Request timed out' }).map((log) => log.line.phase),
-    ).toEqual(['handler'])
-    expect(
-      findLogs(capture, {
-        message: 'timeout guard could not tell which request reached its deadline',
-      }),
-    ).toEqual([])
+    expectOneTimeoutOfTheHandler()
   })
 
   it('records no timeout for a handler that answers just before the deadline after an asynchronous before', async () => {
@@ -85,14 +90,7 @@ describe('the plugin’s early-timeout settings, as Middy reads them', () => {
       onTimeout: 1,
     })
     expect(signal?.aborted).toBe(true)
-    expect(
-      findLogs(capture, { message: 'Request timed out' }).map((log) => log.line.phase),
-    ).toEqual(['handler'])
-    expect(
-      findLogs(capture, {
-        message: 'timeout guard could not tell which request reached its deadline',
-      }),
-    ).toEqual([])
+    expectOneTimeoutOfTheHandler()
   })
 
   it('answers with your own timeoutEarlyResponse when you put one over the guard’s', async () => {

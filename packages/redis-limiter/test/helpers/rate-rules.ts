@@ -30,3 +30,21 @@ export const rateRuleSets = <S>(step: fc.Arbitrary<S>, maxSteps: number) =>
     startUs: fc.integer({ min: 1_700_000_000_000_000, max: 1_800_000_000_000_000 }),
     steps: fc.array(step, { minLength: 1, maxLength: maxSteps }),
   })
+
+/**
+ * The stored TAT and expiry after both forms of a decision (`MULTI` results ending in the two
+ * GETs and two PTTLs of the test's keys): the same TAT, the same expiry within 5 ms.
+ */
+export function expectSameStoredState(results: unknown): void {
+  const [, , [, firstTat], [, secondTat], [, firstTtl], [, secondTtl]] = results as [
+    unknown,
+    unknown,
+    [null, string | null],
+    [null, string | null],
+    [null, number],
+    [null, number],
+  ]
+  expect(secondTat).toBe(firstTat)
+  if (firstTtl < 0) expect(secondTtl).toBe(firstTtl)
+  else expect(Math.abs(secondTtl - firstTtl)).toBeLessThanOrEqual(5)
+}
