@@ -178,19 +178,21 @@ function foldParts(
   // One clock reading for both `before`s (DESIGN: one clock read passed along): the guard's
   // (the one it computed the deadline from, when this is the first `before`), handed to the
   // shedder; and, when the shedder runs none of your code, to the check before the handler.
-  const guardBeforeWithReading = (guard as unknown as Record<symbol, unknown>)[WITH_READING] as
-    | ((request: RequestLike, atArrival: boolean) => number | undefined)
-    | undefined
-  const shedderBeforeAt = (shedder as unknown as Record<symbol, unknown>)[WITH_READING] as
-    | ((request: RequestLike, reading: number | undefined) => unknown)
-    | undefined
+  // Parts of another release without them read the clock themselves.
+  const guardBeforeWithReading =
+    ((guard as unknown as Record<symbol, unknown>)[WITH_READING] as
+      | ((request: RequestLike, atArrival: boolean) => number | undefined)
+      | undefined) ??
+    ((request: RequestLike) => {
+      guardBefore(request)
+      return undefined
+    })
+  const shedderBeforeAt =
+    ((shedder as unknown as Record<symbol, unknown>)[WITH_READING] as
+      | ((request: RequestLike, reading: number | undefined) => unknown)
+      | undefined) ?? ((request: RequestLike) => shedderBefore(request))
   const first = adjacentAfters && atArrival
   function gateproofBefore(request: RequestLike): unknown {
-    if (guardBeforeWithReading === undefined || shedderBeforeAt === undefined) {
-      guardBefore(request)
-      if ('earlyResponse' in request) return undefined
-      return shedderBefore(request)
-    }
     const reading = guardBeforeWithReading(request, first)
     if ('earlyResponse' in request) return undefined
     return shedderBeforeAt(request, reading)

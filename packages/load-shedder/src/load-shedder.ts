@@ -110,6 +110,8 @@ export const loadShedder = <I extends Integration = Integration>(
   // Only the service-time prediction and the limiter partition by key.
   const needsKey = config.deadline?.predict === true || limiter !== undefined
   const priorityOf = config.priority
+  // A reading handed over by the preset is `Date.now()`'s: a shedder with its own clock reads that.
+  const readsSystemClock = clock === systemClock
   let warnedNoPlugin = false
   let warnedReclaim = false
   const policies = new LocalPolicies(config, clock.now(), function warnReclaimed(reclaimed) {
@@ -245,7 +247,7 @@ export const loadShedder = <I extends Integration = Integration>(
       // Its reading of the same clock, a moment ago: one clock reading less per request.
       now = deadline.computedAt
     } else {
-      now = reading !== undefined && clock === systemClock ? reading : clock.now()
+      now = reading !== undefined && readsSystemClock ? reading : clock.now()
     }
     const chosenKey = needsKey ? keyOf(event) : ''
     const key = typeof chosenKey === 'string' ? chosenKey : String(chosenKey)

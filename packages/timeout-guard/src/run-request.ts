@@ -31,13 +31,13 @@ export interface DeadlineHooks {
    * says (Middy subtracts `timeoutEarlyInMillis` from it for its timer), or `undefined` when
    * its deadline has no limit to count down to.
    */
-  handlerStarted?(guard: RequestGuard): number | undefined
+  handlerStarted(guard: RequestGuard): number | undefined
   /** The guard's own `timeoutEarlyResponse`: for its requests the loop times out directly. */
-  timeoutEarlyResponse?: () => unknown
+  timeoutEarlyResponse: () => unknown
   /** What the guard's `timeoutEarlyResponse` answers for a request it stepped aside for. */
-  steppedAsideTimeout?: () => unknown
+  steppedAsideTimeout: () => unknown
   /** Tells the guard whose timer fires while a `timeoutEarlyResponse` of yours runs. */
-  firing?(guard: RequestGuard | undefined): void
+  firing(guard: RequestGuard | undefined): void
 }
 
 /**
@@ -156,7 +156,7 @@ export async function runInvocation(
           // countdown in the context that Middy's loop would arm it from.
           const remaining = !plugin.timeoutEarly
             ? undefined
-            : guard === undefined || hooks.handlerStarted === undefined
+            : guard === undefined
               ? getRemainingTimeInMillis?.()
               : hooks.handlerStarted(guard)
           if (remaining !== undefined) {
@@ -284,7 +284,7 @@ function earlyResponse(
   // A hook other than the guard's (your own, over the plugin's) answers as it would under Middy;
   // should it call the guard's, the guard knows whose timer this is.
   if (plugin.timeoutEarlyResponse !== hooks.timeoutEarlyResponse) {
-    if (guard === undefined || hooks.firing === undefined) return plugin.timeoutEarlyResponse()
+    if (guard === undefined) return plugin.timeoutEarlyResponse()
     hooks.firing(guard)
     try {
       return plugin.timeoutEarlyResponse()
@@ -292,12 +292,8 @@ function earlyResponse(
       hooks.firing(undefined)
     }
   }
-  if (guard === undefined || hooks.handlerStarted === undefined) {
-    return hooks.steppedAsideTimeout === undefined
-      ? plugin.timeoutEarlyResponse()
-      : hooks.steppedAsideTimeout()
-  }
-  throw guard.timedOut ? (guard as { error?: unknown }).error : hooks.timeOut(guard, 'handler')
+  if (guard === undefined) return hooks.steppedAsideTimeout()
+  throw guard.timedOut ? guard.error : hooks.timeOut(guard, 'handler')
 }
 
 /**

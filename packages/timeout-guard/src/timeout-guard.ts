@@ -146,11 +146,11 @@ export const timeoutGuard = <I extends Integration = Integration>(
     // A context whose accessor throws still gets its deadline (the failure is logged and the
     // handler keeps the caller's context), as when the copy was made last.
     let view: Record<PropertyKey, unknown> | undefined
-    let copyFailure: { error: unknown } | undefined
+    let copyError: unknown
     try {
       view = contextView(original)
     } catch (error) {
-      copyFailure = { error }
+      copyError = error
     }
     const countingDown = countsDown(original)
     const deadline = deadlineOf(request, original, door)
@@ -171,7 +171,7 @@ export const timeoutGuard = <I extends Integration = Integration>(
       countdown =
         armsMiddyTimer && !loopArms ? armTimeoutGuard.bind(guard, timerOwners) : guard.countdown
     }
-    if (copyFailure !== undefined || view === undefined) throw copyFailure?.error
+    if (view === undefined) throw copyError
     guard.view = guardView(view, original, guard, countdown)
     request.context = guard.view
     return guard

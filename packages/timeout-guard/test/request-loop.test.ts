@@ -14,12 +14,14 @@ import { deadlineExecutionMode } from '../src/execution-mode.js'
 
 type Step = 'pass' | 'pass-async' | 'respond' | 'respond-async' | 'undefined-early' | 'throw'
 type ErrorStep = Step | 'rethrow' | 'throw-primitive' | 'throw-async'
+/** An `after` that puts a hostile response in place: read by the loop before `requestEnd`. */
+type AfterStep = Step | 'set-throwing-then' | 'set-function-thenable' | 'set-frozen-null-proto'
 type HandlerStep = 'value' | 'async-value' | 'undefined' | 'throw' | 'async-throw' | 'signal'
 type EndStep = 'none' | 'ok' | 'async-ok' | 'throw' | 'async-throw'
 
 interface Stack {
   befores: Step[]
-  afters: Step[]
+  afters: AfterStep[]
   onErrors: ErrorStep[]
   handler: HandlerStep
   requestStart: 'none' | 'ok' | 'throw'
@@ -38,7 +40,17 @@ const step = fc.constantFrom<Step>(
 )
 const stacks: fc.Arbitrary<Stack> = fc.record({
   befores: fc.array(step, { maxLength: 3 }),
-  afters: fc.array(step, { maxLength: 3 }),
+  afters: fc.array(
+    fc.oneof(
+      step,
+      fc.constantFrom<AfterStep>(
+        'set-throwing-then',
+        'set-function-thenable',
+        'set-frozen-null-proto',
+      ),
+    ),
+    { maxLength: 3 },
+  ),
   onErrors: fc.array(
     fc.oneof(step, fc.constantFrom<ErrorStep>('rethrow', 'throw-primitive', 'throw-async')),
     { maxLength: 3 },
@@ -75,12 +87,24 @@ function describeError(error: unknown, depth = 0): unknown {
 }
 
 /** The guard's loop with a guard that watches no request: what runs is the loop itself. */
-const unwatchedMode = () =>
-  deadlineExecutionMode({ guardOf: () => undefined, timeOut: () => new Error('never') })
+const unwatchedMode = () => {
+  const never = (): never => {
+    throw new Error('never called for a request the guard does not watch')
+  }
+  return deadlineExecutionMode({
+    guardOf: () => undefined,
+    timeOut: never,
+    handlerStarted: never,
+    // No plugin's hook is this one: the loop calls the plugin's, as Middy does.
+    timeoutEarlyResponse: never,
+    steppedAsideTimeout: never,
+    firing: never,
+  })
+}
 
 async function run(stack: Stack, mode: 'middy' | 'gateproof'): Promise<Observed> {
   const trace: string[] = []
-  const act = (where: string, what: Step | ErrorStep) =>
+  const act = (where: string, what: Step | ErrorStep | AfterStep) =>
     Object.defineProperty(
       (request: RequestLike & { earlyResponse?: unknown }) => {
         trace.push(`${where}:${what}:${request.error === undefined ? '-' : 'error'}`)
@@ -106,6 +130,29 @@ async function run(stack: Stack, mode: 'middy' | 'gateproof'): Promise<Observed>
             throw request.error
           case 'throw-primitive':
             throw `${where} threw a string`
+          case 'set-throwing-then':
+            request.response = new Proxy(
+              { statusCode: 200 },
+              {
+                get(target, key) {
+                  if (key === 'then') throw new Error(`${where}: then is hostile`)
+                  return Reflect.get(target, key)
+                },
+              },
+            )
+            return undefined
+          case 'set-function-thenable':
+            request.response = Object.assign(() => {}, {
+              // biome-ignore lint/suspicious/noThenProperty: a thenable response is the case under test
+              then: (resolve: (value: unknown) => void) =>
+                resolve({ statusCode: 203, body: where }),
+            })
+            return undefined
+          case 'set-frozen-null-proto':
+            request.response = Object.freeze(
+              Object.assign(Object.create(null), { statusCode: 200, ['__proto__']: where }),
+            )
+            return undefined
         }
       },
       'name',
@@ -234,10 +281,7 @@ describe('the guard’s request loop (issue 18) against Middy’s standard execu
 
   it('keeps Middy’s `.handler()` replacement', async () => {
     const wrapped = middy(async () => 'first', {
-      executionMode: deadlineExecutionMode({
-        guardOf: () => undefined,
-        timeOut: () => new Error('never'),
-      }) as never,
+      executionMode: unwatchedMode() as never,
     })
     wrapped.handler(async () => 'second')
     expect(await wrapped({}, {} as never)).toBe('second')
