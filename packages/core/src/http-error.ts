@@ -1,5 +1,6 @@
 import type { default as createHttpErrorModule, HttpError } from 'http-errors'
-import { REASON_PHRASES } from './reason-phrases.js'
+import { nodeRequire } from './node-require.js'
+import { reasonPhrase } from './reason-phrases.js'
 
 type CreateHttpError = typeof createHttpErrorModule
 let createHttpError: CreateHttpError | undefined
@@ -11,8 +12,7 @@ let createHttpError: CreateHttpError | undefined
  * are its instances. The load must be synchronous (errors are thrown from synchronous code) and
  * must survive bundling: a bundler (esbuild, webpack) sees the plain `require('http-errors')`,
  * puts the package in the bundle and defines `require`; unbundled ESM has no `require`, so
- * Node's own loader resolves it from here. `node:module` is fetched then too: a static import
- * of it costs an ESM bundle that has none ~2 M instructions at import. Either way it is Node's
+ * Node's own loader resolves it from here (`nodeRequire`). Either way it is Node's
  * single CommonJS instance of http-errors, the one `import createError from 'http-errors'`
  * gives the application.
  */
@@ -20,9 +20,7 @@ function httpErrors(): CreateHttpError {
   if (createHttpError === undefined) {
     try {
       createHttpError = (
-        typeof require === 'function'
-          ? require('http-errors')
-          : process.getBuiltinModule('node:module').createRequire(import.meta.url)('http-errors')
+        typeof require === 'function' ? require('http-errors') : nodeRequire('http-errors')
       ) as CreateHttpError
     } catch (error) {
       // An ESM bundle without Node's `require` cannot load http-errors (its depd requires
@@ -37,7 +35,7 @@ function httpErrors(): CreateHttpError {
 /** The fields http-errors gives an error, on a plain `Error`: what every reader of it looks at. */
 function plainHttpError(status: number, message: string, extra: Record<string, unknown>): Error {
   const error = new Error(message, { cause: extra.cause }) as Error & Record<string, unknown>
-  const phrase = REASON_PHRASES[status] ?? 'Unknown'
+  const phrase = reasonPhrase(status) ?? 'Unknown'
   error.name = `${phrase.replace(/[^A-Za-z0-9]/g, '')}${phrase.endsWith('Error') ? '' : 'Error'}`
   error.status = status
   error.statusCode = status

@@ -1,4 +1,4 @@
-import { REASON_PHRASES } from './reason-phrases.js'
+import { reasonPhrase } from './reason-phrases.js'
 
 /** The `x-amzn-ErrorType` of each status, as API Gateway and AWS SDKs name them. */
 export const ERROR_TYPES: Readonly<Record<number, string>> = {
@@ -25,7 +25,7 @@ export const ERROR_TYPES: Readonly<Record<number, string>> = {
 
 /** The reason phrase of a status: `429` → `Too Many Requests`. */
 export function statusTitle(status: number): string {
-  return REASON_PHRASES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request')
+  return reasonPhrase(status) ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request')
 }
 
 /**
