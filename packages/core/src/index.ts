@@ -84,11 +84,20 @@ export {
 } from './integration.js'
 export {
   assertBoolean,
+  assertFormat,
   assertFunction,
+  assertIntegration,
   assertKnownOptions,
+  assertNestedOptions,
   assertNumber,
   assertOneOf,
+  assertOptionTable,
+  assertThrottleStatus,
   GateproofOptionsError,
+  type NumberRange,
+  type OptionAssertion,
+  type OptionCheck,
+  type OptionChecks,
   setsNothing,
 } from './options.js'
 export { gateproofPlugin, type PluginHooks, type WithPlugin } from './plugin.js'
@@ -147,6 +156,8 @@ export {
   type TruncationReason,
 } from './stream-state.js'
 export {
+  assertLogger,
+  assertMetrics,
   assertTelemetryOptions,
   createTelemetry,
   type Dimensions,

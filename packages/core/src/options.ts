@@ -1,3 +1,5 @@
+import { INTEGRATIONS, isObject } from './integration.js'
+
 /**
  * Options are checked once, when a middleware is built, so a typo fails the
  * deployment's first cold start loudly instead of silently changing behaviour.
@@ -126,5 +128,96 @@ export function assertBoolean(
     pkg,
     `option "${name}" must be true or false, got ${describe(value)}`,
     { option: name },
+  )
+}
+
+/** `value` is undefined, 429 or 503: the statuses a refusal or a throttle may answer with. */
+export function assertThrottleStatus(pkg: string, name: string, value: unknown): void {
+  if (value === undefined || value === 429 || value === 503) return
+  throw new GateproofOptionsError(
+    pkg,
+    `option "${name}" must be 429 or 503, got ${String(value)}`,
+    {
+      option: name,
+    },
+  )
+}
+
+/** `value` is undefined, a formatter function, or one of the built-in body formats. */
+export function assertFormat(pkg: string, name: string, value: unknown): void {
+  if (typeof value !== 'function') assertOneOf(pkg, name, value, ['problem', 'message'])
+}
+
+/** `value` is undefined, `auto` or one of the five front doors. */
+export function assertIntegration(pkg: string, name: string, value: unknown): void {
+  assertOneOf(pkg, name, value, ['auto', ...INTEGRATIONS])
+}
+
+/** A check of one option: `(pkg, name, value)` throws a `GateproofOptionsError` when it fails. */
+export type OptionAssertion = (pkg: string, name: string, value: unknown) => void
+
+/** The range of a number option; `nullable` also accepts `null` (e.g. "no gateway timeout"). */
+export interface NumberRange {
+  min?: number
+  max?: number
+  integer?: boolean
+  nullable?: boolean
+}
+
+/**
+ * How one option is checked: by an assertion (`assertFunction`, `assertBoolean` or one of
+ * its own), against the values it may take (an array), or as a number in a range.
+ */
+export type OptionCheck = OptionAssertion | readonly unknown[] | NumberRange
+
+/** One check per known option, in the order the options are named in messages. */
+export type OptionChecks = Readonly<Record<string, OptionCheck>>
+
+/**
+ * Checks options against a table instead of one call per option: a part's checks read as
+ * data, in one place. An unknown key fails first (its message names the table's keys), then
+ * each option in the table's order. Under a `parent` (`deadline: { … }`) the options must be an
+ * object and are named with the parent's name (`deadline.maxKeys`).
+ */
+export function assertOptionTable(
+  pkg: string,
+  options: unknown,
+  checks: OptionChecks,
+  parent?: string,
+): void {
+  const names = Object.keys(checks)
+  const prefix = parent === undefined ? '' : `${parent}.`
+  if (parent === undefined) assertKnownOptions(pkg, options, names)
+  else assertNestedOptions(pkg, parent, options, names)
+  for (const name of names) {
+    const check = checks[name]
+    const value = (options as Record<string, unknown>)[name]
+    if (typeof check === 'function') check(pkg, prefix + name, value)
+    else if (Array.isArray(check)) assertOneOf(pkg, prefix + name, value, check)
+    else if (value !== null || !(check as NumberRange).nullable) {
+      assertNumber(pkg, prefix + name, value, check as NumberRange)
+    }
+  }
+}
+
+/**
+ * A nested options object (`deadline: { … }`) is an object with known keys, named with their
+ * parent in any error (`unknown option "deadline.floorMs"`).
+ */
+export function assertNestedOptions(
+  pkg: string,
+  parent: string,
+  value: unknown,
+  known: readonly string[],
+): void {
+  if (!isObject(value)) {
+    throw new GateproofOptionsError(pkg, `option "${parent}" must be an object`, { option: parent })
+  }
+  // Named with the parent so the message points at the nested key.
+  const named = Object.fromEntries(Object.keys(value).map((key) => [`${parent}.${key}`, true]))
+  assertKnownOptions(
+    pkg,
+    named,
+    known.map((key) => `${parent}.${key}`),
   )
 }

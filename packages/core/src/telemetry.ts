@@ -227,22 +227,36 @@ const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const
  * instead of an instance, a plain config) fails the first cold start, not the first error.
  */
 export function assertTelemetryOptions(pkg: string, options: TelemetryOptions): void {
-  const check = (name: 'metrics' | 'logger', value: unknown, methods: readonly string[]) => {
-    if (value === undefined || (name === 'logger' && value === false)) return
-    const ok =
-      typeof value === 'object' &&
-      value !== null &&
-      methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
-    if (!ok) {
-      throw new GateproofOptionsError(
-        pkg,
-        `option "${name}" must be a Powertools ${name === 'metrics' ? 'Metrics' : 'Logger'} instance${name === 'logger' ? ' or false' : ''}`,
-        { option: name },
-      )
-    }
+  assertMetrics(pkg, 'metrics', options.metrics)
+  assertLogger(pkg, 'logger', options.logger)
+}
+
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+  )
+}
+
+/** `value` is undefined or a Powertools Metrics instance (an option table's check). */
+export function assertMetrics(pkg: string, name: string, value: unknown): void {
+  if (value !== undefined && !hasMethods(value, METRICS_METHODS)) {
+    throw new GateproofOptionsError(pkg, `option "${name}" must be a Powertools Metrics instance`, {
+      option: name,
+    })
   }
-  check('metrics', options.metrics, METRICS_METHODS)
-  check('logger', options.logger, LOGGER_METHODS)
+}
+
+/** `value` is undefined, `false` or a Powertools Logger instance (an option table's check). */
+export function assertLogger(pkg: string, name: string, value: unknown): void {
+  if (value !== undefined && value !== false && !hasMethods(value, LOGGER_METHODS)) {
+    throw new GateproofOptionsError(
+      pkg,
+      `option "${name}" must be a Powertools Logger instance or false`,
+      { option: name },
+    )
+  }
 }
 
 function reportTelemetryFailure(

@@ -4,7 +4,9 @@ import {
   assertKnownOptions,
   assertNumber,
   assertOneOf,
+  assertOptionTable,
   GateproofOptionsError,
+  type OptionChecks,
 } from '@gateproof/core'
 import { describe, expect, it } from 'vitest'
 
@@ -120,6 +122,55 @@ describe('assertFunction and assertBoolean', () => {
     )
     expect(() => assertBoolean(PKG, 'dryRun', { on: true })).toThrow(
       `${PKG}: option "dryRun" must be true or false, got an object`,
+    )
+  })
+})
+
+describe('assertOptionTable', () => {
+  const checks: OptionChecks = {
+    mode: ['strict', 'repair'],
+    dryRun: assertBoolean,
+    timeoutMs: { min: 1, integer: true, nullable: true },
+    policy: (pkg, name, value) => {
+      if (value !== undefined) {
+        assertOptionTable(pkg, value, { maxKeys: { min: 1 }, predict: assertBoolean }, name)
+      }
+    },
+  }
+
+  it('accepts unset and valid options, and null where a range allows it', () => {
+    expect(() => assertOptionTable(PKG, {}, checks)).not.toThrow()
+    const valid = { mode: 'strict', dryRun: true, timeoutMs: null, policy: { maxKeys: 5 } }
+    expect(() => assertOptionTable(PKG, valid, checks)).not.toThrow()
+  })
+
+  it("fails an unknown key first, naming the table's keys in order", () => {
+    expect(() => assertOptionTable(PKG, { mode: 'lenient', typo: 1 }, checks)).toThrow(
+      `${PKG}: unknown option "typo"; expected one of "mode", "dryRun", "timeoutMs", "policy"`,
+    )
+  })
+
+  it('checks each option as its entry says', () => {
+    expect(() => assertOptionTable(PKG, { mode: 'lenient' }, checks)).toThrow(
+      `${PKG}: option "mode" must be one of "strict", "repair", got "lenient"`,
+    )
+    expect(() => assertOptionTable(PKG, { dryRun: 1 }, checks)).toThrow(
+      `${PKG}: option "dryRun" must be true or false, got 1`,
+    )
+    expect(() => assertOptionTable(PKG, { timeoutMs: 1.5 }, checks)).toThrow(
+      `${PKG}: option "timeoutMs" must be an integer ≥ 1, got 1.5`,
+    )
+  })
+
+  it('names nested options with their parent', () => {
+    expect(() => assertOptionTable(PKG, { policy: 7 }, checks)).toThrow(
+      `${PKG}: option "policy" must be an object`,
+    )
+    expect(() => assertOptionTable(PKG, { policy: { max: 1 } }, checks)).toThrow(
+      `${PKG}: unknown option "policy.max"; expected one of "policy.maxKeys", "policy.predict"`,
+    )
+    expect(() => assertOptionTable(PKG, { policy: { maxKeys: 0 } }, checks)).toThrow(
+      `${PKG}: option "policy.maxKeys" must be a number ≥ 1, got 0`,
     )
   })
 })

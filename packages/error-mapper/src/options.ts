@@ -1,17 +1,22 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import {
+  assertFormat,
+  assertIntegration,
   assertKnownOptions,
+  assertLogger,
+  assertMetrics,
   assertNumber,
   assertOneOf,
-  assertTelemetryOptions,
+  assertOptionTable,
+  assertThrottleStatus,
   type ErrorFormat,
   GateproofOptionsError,
-  INTEGRATIONS,
   type Integration,
   isErrorStatus,
   isObject,
   type LogLevel,
+  type OptionCheck,
   setsNothing,
 } from '@gateproof/core'
 import { BUILT_IN_RULES } from './built-in-rules.js'
@@ -59,20 +64,6 @@ export interface ErrorMapperOptions<I extends Integration = Integration> {
   metricErrorTypes?: readonly string[]
 }
 
-const OPTION_KEYS = [
-  'format',
-  'integration',
-  'rules',
-  'builtInRules',
-  'throttleStatus',
-  'retryAfterSeconds',
-  'logLevels',
-  'errorTypes',
-  'metrics',
-  'logger',
-  'metricErrorTypes',
-] as const
-
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
 const MATCH_KEYS = ['instanceOf', 'name', 'code']
 const MAPPING_KEYS = [
@@ -107,7 +98,7 @@ function fail(message: string, option: string): never {
 /** Checks every option once, when the middleware is built, and fills in the defaults. */
 export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
   // Options that set nothing (the preset's default) have nothing to check.
-  if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
+  if (!setsNothing(options, OPTION_KEYS)) assertOptionTable(PACKAGE, options, checks())
   const allRules = [...(options.rules ?? []), ...(options.builtInRules ?? BUILT_IN_RULES)]
   const { logLevels } = options
   return {
@@ -124,34 +115,41 @@ export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
   }
 }
 
-function assertOptions(options: ErrorMapperOptions): void {
-  // Checked as an unknown value so the typed `options` keeps its type after the assertion.
-  const untrusted: unknown = options
-  assertKnownOptions(PACKAGE, untrusted, OPTION_KEYS)
-  const { format = 'problem', integration = 'auto', throttleStatus = 503 } = options
-  if (typeof format !== 'function') {
-    assertOneOf<string>(PACKAGE, 'format', format, ['problem', 'message'])
-  }
-  assertOneOf<string>(PACKAGE, 'integration', integration, ['auto', ...INTEGRATIONS])
-  if (throttleStatus !== 429 && throttleStatus !== 503) {
-    fail(
-      `option "throttleStatus" must be 429 or 503, got ${String(throttleStatus)}`,
-      'throttleStatus',
-    )
-  }
-  assertNumber(PACKAGE, 'retryAfterSeconds', options.retryAfterSeconds, {
-    min: 1,
-    max: 86_400,
-    integer: true,
-  })
-  assertRules('rules', options.rules ?? [])
-  assertRules('builtInRules', options.builtInRules ?? BUILT_IN_RULES)
-  assertTelemetryOptions(PACKAGE, options)
-  assertErrorTypes(options.errorTypes)
-  assertLogLevels(options.logLevels)
-  const listed = options.metricErrorTypes
-  if (listed !== undefined && (!Array.isArray(listed) || !listed.every(isErrorTypeName))) {
-    fail('option "metricErrorTypes" must be an array of error type names', 'metricErrorTypes')
+const OPTION_KEYS = [
+  'format',
+  'integration',
+  'rules',
+  'builtInRules',
+  'throttleStatus',
+  'retryAfterSeconds',
+  'logLevels',
+  'errorTypes',
+  'metrics',
+  'logger',
+  'metricErrorTypes',
+] as const
+
+/**
+ * Every option's check, in `OPTION_KEYS` order. Built only when options are checked: built at
+ * import, the table would cost a cold start more than its code saves (issue 18).
+ */
+function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
+  return {
+    format: assertFormat,
+    integration: assertIntegration,
+    rules: (_pkg, name, rules = []) => assertRules(name, rules),
+    builtInRules: (_pkg, name, rules = BUILT_IN_RULES) => assertRules(name, rules),
+    throttleStatus: assertThrottleStatus,
+    retryAfterSeconds: { min: 1, max: 86_400, integer: true },
+    logLevels: assertLogLevels,
+    errorTypes: assertErrorTypes,
+    metrics: assertMetrics,
+    logger: assertLogger,
+    metricErrorTypes: (_pkg, name, listed) => {
+      if (listed !== undefined && (!Array.isArray(listed) || !listed.every(isErrorTypeName))) {
+        fail('option "metricErrorTypes" must be an array of error type names', name)
+      }
+    },
   }
 }
 
@@ -253,18 +251,17 @@ function assertMapping(where: string, map: unknown): void {
   assertNumber(PACKAGE, `${where}.retryAfterSeconds`, mapping.retryAfterSeconds, { min: 0 })
 }
 
-function assertLogLevels(levels: unknown): Required<LogLevels> {
-  if (levels === undefined) return { '4xx': 'warn', '5xx': 'error' }
-  if (!isObject(levels)) return fail('option "logLevels" must be an object', 'logLevels')
+function assertLogLevels(_pkg: string, _name: string, levels: unknown): void {
+  if (levels === undefined) return
+  if (!isObject(levels)) fail('option "logLevels" must be an object', 'logLevels')
   assertKnownOptions(PACKAGE, levels, ['4xx', '5xx'])
   assertOneOf(PACKAGE, 'logLevels.4xx', levels['4xx'], LOG_LEVELS)
   assertOneOf(PACKAGE, 'logLevels.5xx', levels['5xx'], LOG_LEVELS)
-  return { '4xx': levels['4xx'] ?? 'warn', '5xx': levels['5xx'] ?? 'error' }
 }
 
-function assertErrorTypes(errorTypes: unknown): Readonly<Record<number, string>> | undefined {
-  if (errorTypes === undefined) return undefined
-  if (!isObject(errorTypes)) return fail('option "errorTypes" must be an object', 'errorTypes')
+function assertErrorTypes(_pkg: string, _name: string, errorTypes: unknown): void {
+  if (errorTypes === undefined) return
+  if (!isObject(errorTypes)) fail('option "errorTypes" must be an object', 'errorTypes')
   for (const [status, errorType] of Object.entries(errorTypes)) {
     if (!isErrorStatus(Number(status))) {
       fail(
@@ -276,5 +273,4 @@ function assertErrorTypes(errorTypes: unknown): Readonly<Record<number, string>>
       fail(`option "errorTypes" must map ${status} to an error type name`, 'errorTypes')
     }
   }
-  return errorTypes as Record<number, string>
 }

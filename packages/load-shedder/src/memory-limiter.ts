@@ -1,5 +1,6 @@
 import {
   assertKnownOptions,
+  assertNestedOptions,
   assertNumber,
   type Clock,
   GateproofOptionsError,
@@ -13,7 +14,7 @@ import type {
   QuotaInfo,
 } from './limiter.js'
 import { allowance, resolveShares } from './priority.js'
-import { assertNestedOptions, assertShares } from './validate.js'
+import { assertShares } from './validate.js'
 
 const PKG = '@gateproof/load-shedder'
 

@@ -1,17 +1,21 @@
 import {
   assertBoolean,
   assertFunction,
-  assertKnownOptions,
-  assertNumber,
-  assertOneOf,
-  assertTelemetryOptions,
+  assertIntegration,
+  assertLogger,
+  assertMetrics,
+  assertOptionTable,
+  assertThrottleStatus,
   type Clock,
   createTelemetry,
   type DeadlineOptions,
   GateproofOptionsError,
-  INTEGRATIONS,
   type Integration,
   isObject,
+  type NumberRange,
+  type OptionAssertion,
+  type OptionCheck,
+  type OptionChecks,
   type ProxyEvent,
   setsNothing,
   systemClock,
@@ -21,7 +25,7 @@ import {
 import type { Limiter, Priority, PriorityShares } from './limiter.js'
 import { resolveShares } from './priority.js'
 import { PKG } from './rejection.js'
-import { assertNestedOptions, assertShares } from './validate.js'
+import { assertShares } from './validate.js'
 
 export interface DeadlinePolicyOptions {
   /** Refuse when less than this is left before the request's deadline (ms). Default 250. */
@@ -146,27 +150,6 @@ export interface ResolvedOptions<TEvent> {
   telemetry: Telemetry
 }
 
-const OPTION_KEYS = [
-  'integration',
-  'status',
-  'dryRun',
-  'deadline',
-  'inFlight',
-  'adaptive',
-  'eventLoop',
-  'limiter',
-  'priority',
-  'shares',
-  'key',
-  'cost',
-  'integrationTimeoutMs',
-  'marginMs',
-  'jitter',
-  'clock',
-  'metrics',
-  'logger',
-] as const
-
 // Reserving headroom for priorities nobody assigns would only waste it.
 const UNPRIORITISED_SHARES: PriorityShares = { critical: 1, normal: 1, sheddable: 1 }
 
@@ -199,7 +182,7 @@ export function resolveOptions<TEvent>(
   options: LoadShedderOptions<TEvent>,
 ): ResolvedOptions<TEvent> {
   // Options that set nothing (the preset's default) have nothing to check.
-  if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
+  if (!setsNothing(options, OPTION_KEYS)) assertOptionTable(PKG, options, checks())
   const integration =
     options.integration === undefined || options.integration === 'auto'
       ? undefined
@@ -235,44 +218,11 @@ export function resolveOptions<TEvent>(
   }
 }
 
-function assertOptions<TEvent>(options: LoadShedderOptions<TEvent>): void {
-  // Passed as `unknown` so the assertion does not narrow the typed options to a record.
-  assertKnownOptions(PKG, options as unknown, OPTION_KEYS)
-  assertOneOf<string>(PKG, 'integration', options.integration, ['auto', ...INTEGRATIONS])
-  assertTelemetryOptions(PKG, options)
-  assertStatus(options.status)
-  assertBoolean(PKG, 'dryRun', options.dryRun)
-  assertNumber(PKG, 'inFlight', options.inFlight, { min: 1, max: 1e6, integer: true })
-  assertFunction(PKG, 'priority', options.priority)
-  assertFunction(PKG, 'key', options.key)
-  assertFunction(PKG, 'cost', options.cost)
-  assertShares(PKG, 'shares', options.shares)
-  if (options.integrationTimeoutMs !== null) {
-    assertNumber(PKG, 'integrationTimeoutMs', options.integrationTimeoutMs, {
-      min: 1,
-      max: 900_000,
-    })
-  }
-  assertNumber(PKG, 'marginMs', options.marginMs, { min: 0, max: 60_000 })
-  assertNumber(PKG, 'jitter', options.jitter, { min: 0, max: 1 })
-  assertLimiter(options.limiter)
-  if (options.clock !== undefined && typeof options.clock?.now !== 'function') {
-    throw new GateproofOptionsError(PKG, 'option "clock" must have a now() method', {
-      option: 'clock',
-    })
-  }
-}
-
 function resolveDeadline(
   value: LoadShedderOptions['deadline'],
 ): ResolvedDeadlinePolicy | undefined {
   if (value === false) return undefined
   if (value === undefined || value === true) return DEADLINE_DEFAULTS
-  assertNestedOptions(PKG, 'deadline', value, Object.keys(DEADLINE_DEFAULTS))
-  assertNumber(PKG, 'deadline.minRemainingMs', value.minRemainingMs, { min: 0, max: 900_000 })
-  assertBoolean(PKG, 'deadline.predict', value.predict)
-  assertNumber(PKG, 'deadline.percentile', value.percentile, { min: 0.01, max: 1 })
-  assertNumber(PKG, 'deadline.maxKeys', value.maxKeys, { min: 1, max: 100_000, integer: true })
   return { ...DEADLINE_DEFAULTS, ...definedOnly(value) }
 }
 
@@ -281,19 +231,6 @@ function resolveAdaptive(
 ): ResolvedAdaptivePolicy | undefined {
   if (value === undefined || value === false) return undefined
   if (value === true) return ADAPTIVE_DEFAULTS
-  assertNestedOptions(PKG, 'adaptive', value, Object.keys(ADAPTIVE_DEFAULTS))
-  assertOneOf(PKG, 'adaptive.algorithm', value.algorithm, ['gradient2', 'aimd'])
-  const limit = { min: 1, max: 1e6, integer: true }
-  assertNumber(PKG, 'adaptive.initialLimit', value.initialLimit, limit)
-  assertNumber(PKG, 'adaptive.minLimit', value.minLimit, limit)
-  assertNumber(PKG, 'adaptive.maxLimit', value.maxLimit, limit)
-  assertNumber(PKG, 'adaptive.tolerance', value.tolerance, { min: 1, max: 100 })
-  assertNumber(PKG, 'adaptive.smoothing', value.smoothing, { min: 0.001, max: 1 })
-  assertNumber(PKG, 'adaptive.backoffRatio', value.backoffRatio, { min: 0.01, max: 0.999 })
-  assertNumber(PKG, 'adaptive.latencyThresholdMs', value.latencyThresholdMs, {
-    min: 1,
-    max: 900_000,
-  })
   const resolved: ResolvedAdaptivePolicy = { ...ADAPTIVE_DEFAULTS, ...definedOnly(value) }
   const { minLimit, initialLimit, maxLimit } = resolved
   if (!(minLimit <= initialLimit && initialLimit <= maxLimit)) {
@@ -311,29 +248,102 @@ function resolveEventLoop(
 ): ResolvedEventLoopPolicy | undefined {
   if (value === undefined || value === false) return undefined
   if (value === true) return EVENT_LOOP_DEFAULTS
-  assertNestedOptions(PKG, 'eventLoop', value, Object.keys(EVENT_LOOP_DEFAULTS))
-  assertNumber(PKG, 'eventLoop.maxDelayMs', value.maxDelayMs, { min: 1, max: 60_000 })
-  assertNumber(PKG, 'eventLoop.maxUtilization', value.maxUtilization, { min: 0.01, max: 1 })
-  assertNumber(PKG, 'eventLoop.sampleIntervalMs', value.sampleIntervalMs, { min: 1, max: 60_000 })
   return { ...EVENT_LOOP_DEFAULTS, ...definedOnly(value) }
 }
 
-function assertStatus(value: unknown): void {
-  if (value === undefined || value === 429 || value === 503) return
-  throw new GateproofOptionsError(PKG, `option "status" must be 429 or 503, got ${String(value)}`, {
-    option: 'status',
-  })
+/** A policy option: `true`, `false`, or the policy's own options checked by `checks`. */
+function policy(checks: OptionChecks): OptionAssertion {
+  return (pkg, name, value) => {
+    if (value !== undefined && typeof value !== 'boolean')
+      assertOptionTable(pkg, value, checks, name)
+  }
 }
 
-function assertLimiter(value: unknown): asserts value is Limiter | undefined {
+const OPTION_KEYS = [
+  'integration',
+  'status',
+  'dryRun',
+  'deadline',
+  'inFlight',
+  'adaptive',
+  'eventLoop',
+  'limiter',
+  'priority',
+  'shares',
+  'key',
+  'cost',
+  'integrationTimeoutMs',
+  'marginMs',
+  'jitter',
+  'clock',
+  'metrics',
+  'logger',
+] as const
+
+/**
+ * Every option's check, in `OPTION_KEYS` order. Built only when options are checked: built at
+ * import, the table would cost a cold start more than its code saves (issue 18).
+ */
+function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
+  const limit: NumberRange = { min: 1, max: 1e6, integer: true }
+  const upToLambdaLimit: NumberRange = { min: 1, max: 900_000 }
+  return {
+    integration: assertIntegration,
+    status: assertThrottleStatus,
+    dryRun: assertBoolean,
+    deadline: policy({
+      minRemainingMs: { min: 0, max: 900_000 },
+      predict: assertBoolean,
+      percentile: { min: 0.01, max: 1 },
+      maxKeys: { min: 1, max: 100_000, integer: true },
+    }),
+    inFlight: limit,
+    adaptive: policy({
+      algorithm: ['gradient2', 'aimd'],
+      initialLimit: limit,
+      minLimit: limit,
+      maxLimit: limit,
+      tolerance: { min: 1, max: 100 },
+      smoothing: { min: 0.001, max: 1 },
+      backoffRatio: { min: 0.01, max: 0.999 },
+      latencyThresholdMs: upToLambdaLimit,
+    }),
+    eventLoop: policy({
+      maxDelayMs: { min: 1, max: 60_000 },
+      maxUtilization: { min: 0.01, max: 1 },
+      sampleIntervalMs: { min: 1, max: 60_000 },
+    }),
+    limiter: assertLimiter,
+    priority: assertFunction,
+    shares: assertShares,
+    key: assertFunction,
+    cost: assertFunction,
+    integrationTimeoutMs: { ...upToLambdaLimit, nullable: true },
+    marginMs: { min: 0, max: 60_000 },
+    jitter: { min: 0, max: 1 },
+    clock: assertClock,
+    metrics: assertMetrics,
+    logger: assertLogger,
+  }
+}
+
+function assertLimiter(pkg: string, name: string, value: unknown): void {
   if (value === undefined) return
   if (isObject(value) && typeof value.acquire === 'function' && typeof value.name === 'string')
     return
   throw new GateproofOptionsError(
-    PKG,
+    pkg,
     'option "limiter" must implement Limiter: { name: string, acquire(request) }',
-    { option: 'limiter' },
+    { option: name },
   )
+}
+
+function assertClock(pkg: string, name: string, value: unknown): void {
+  if (value !== undefined && typeof (value as Clock | null)?.now !== 'function') {
+    throw new GateproofOptionsError(pkg, 'option "clock" must have a now() method', {
+      option: name,
+    })
+  }
 }
 
 const definedOnly = <T extends object>(value: T): Partial<T> =>

@@ -1,4 +1,5 @@
 import {
+  assertFormat,
   assertKnownOptions,
   assertOneOf,
   createTelemetry,
@@ -61,9 +62,7 @@ export const streamShape = (
   assertKnownOptions(PACKAGE, options, KEYS)
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', 'rest', 'function-url'])
   assertOneOf(PACKAGE, 'mode', options.mode, MODES)
-  if (typeof options.format !== 'function') {
-    assertOneOf(PACKAGE, 'format', options.format, ['problem', 'message'])
-  }
+  assertFormat(PACKAGE, 'format', options.format)
   const mode = options.mode ?? 'repair'
   const fixed = options.integration === 'auto' ? undefined : options.integration
   const telemetry = createTelemetry(PACKAGE, { metrics: options.metrics, logger: options.logger })
