@@ -35,13 +35,12 @@ export function contextView(original: object): Record<PropertyKey, unknown> {
  */
 export function guardView(
   view: Record<PropertyKey, unknown>,
-  original: object,
+  prototype: unknown,
   guard: RequestGuard,
   remainingTime: RemainingTime | undefined,
 ): object {
   view[GUARD] = guard.handle
   if (remainingTime !== undefined) view.getRemainingTimeInMillis = remainingTime
-  const prototype: unknown = Object.getPrototypeOf(original)
   if (prototype !== Object.prototype && typeof prototype === 'object') {
     Object.setPrototypeOf(view, prototype)
   }
