@@ -137,8 +137,9 @@ function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
   return {
     format: assertFormat,
     integration: assertIntegration,
-    rules: (_pkg, name, rules = []) => assertRules(name, rules),
-    builtInRules: (_pkg, name, rules = BUILT_IN_RULES) => assertRules(name, rules),
+    // `null` takes the default, as `undefined` does.
+    rules: (_pkg, name, rules) => assertRules(name, rules ?? []),
+    builtInRules: (_pkg, name, rules) => assertRules(name, rules ?? BUILT_IN_RULES),
     throttleStatus: assertThrottleStatus,
     retryAfterSeconds: { min: 1, max: 86_400, integer: true },
     logLevels: assertLogLevels,

@@ -155,3 +155,13 @@ describe('errorMapper options', () => {
     expect(() => errorMapper(options as ErrorMapperOptions)).toThrow(message)
   })
 })
+
+describe('options set to null', () => {
+  it('take their defaults where they did before the checks became a table', () => {
+    expect(() => errorMapper({ rules: null, builtInRules: null } as never)).not.toThrow()
+    expect(() => errorMapper({ retryAfterSeconds: null } as never)).toThrow(GateproofOptionsError)
+    expect(() => errorMapper({ throttleStatus: null } as never)).toThrow(
+      'option "throttleStatus" must be 429 or 503, got null',
+    )
+  })
+})

@@ -129,11 +129,12 @@ function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
     // API Gateway accepts integration timeouts from 50 ms (gateway-facts §2.2).
     integrationTimeoutMs: { min: 50, max: MAX_LIMIT_MS, integer: true, nullable: true },
     // Middy's early timeout is on only for a positive integer `timeoutEarlyInMillis`.
-    marginMs: { min: 1, max: MAX_LIMIT_MS, integer: true },
+    // `null` takes the default, as `undefined` does, here and for the budget and the retry hint.
+    marginMs: { min: 1, max: MAX_LIMIT_MS, integer: true, nullable: true },
     onTimeout: assertFunction,
-    onTimeoutBudgetMs: { min: 1, integer: true },
+    onTimeoutBudgetMs: { min: 1, integer: true, nullable: true },
     format: assertFormat,
-    retryAfterSeconds: { min: 1, integer: true },
+    retryAfterSeconds: { min: 1, integer: true, nullable: true },
     metrics: assertMetrics,
     logger: assertLogger,
     executionMode: (pkg, name, mode) => {

@@ -94,3 +94,13 @@ describe('types', () => {
     expectTypeOf(getDeadline).returns.toEqualTypeOf<GuardedDeadline | undefined>()
   })
 })
+
+describe('options set to null', () => {
+  it('take their defaults where they did before the checks became a table', () => {
+    const nulls = { marginMs: null, onTimeoutBudgetMs: null, retryAfterSeconds: null }
+    expect(() => timeoutGuard(nulls as never)).not.toThrow()
+    expect(() => timeoutGuard({ integrationTimeoutMs: null })).not.toThrow()
+    expect(() => timeoutGuard({ onTimeout: null } as never)).toThrow(GateproofOptionsError)
+    expect(() => timeoutGuard({ executionMode: null } as never)).toThrow(GateproofOptionsError)
+  })
+})

@@ -66,6 +66,8 @@ describe('streamDeadline', () => {
     expect(() => streamDeadline({ integration: 'alb' as never })).toThrow(GateproofOptionsError)
     expect(() => streamDeadline({ totalMs: 1_000_000 })).toThrow(GateproofOptionsError)
     expect(() => streamDeadline({ idle: 1 } as never)).toThrow(/unknown option "idle"/)
+    // `null` takes the default margin, as `undefined` does.
+    expect(() => streamDeadline({ marginMs: null } as never)).not.toThrow()
   })
 
   it('leaves events of no HTTP front door alone, even outside the streaming mode', () => {
