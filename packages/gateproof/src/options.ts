@@ -1,13 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger'
 import type { Metrics } from '@aws-lambda-powertools/metrics'
 import {
-  assertIntegration,
-  assertOptionTable,
+  assertKnownOptions,
+  assertOneOf,
   type ErrorFormat,
   GateproofOptionsError,
+  INTEGRATIONS,
   type Integration,
   isObject,
-  type OptionCheck,
   rejectMiddy6StreamOption,
   setsNothing,
 } from '@gateproof/core'
@@ -57,25 +57,40 @@ export interface GateproofOptions<TEvent = unknown> {
   streaming?: boolean | StreamDeadlineOptions
 }
 
+const OPTION_KEYS = [
+  'integration',
+  'metrics',
+  'logger',
+  'format',
+  'proxyShape',
+  'timeoutGuard',
+  'loadShedder',
+  'errorMapper',
+  'decorators',
+  'streaming',
+] as const
+
+const PARTS = ['proxyShape', 'timeoutGuard', 'loadShedder', 'errorMapper'] as const
+
 const FORMATS = ['problem', 'message'] as const
 const STREAMING_KEYS = ['idleMs', 'totalMs', 'marginMs', 'integration'] as const
 
 /** `streaming` is `true`, `false` or the stream's deadlines; its keys are named as the preset's. */
-function assertStreaming(pkg: string, name: string, streaming: unknown): void {
+function assertStreaming(streaming: unknown): void {
   if (streaming === undefined || typeof streaming === 'boolean') return
   if (!isObject(streaming)) {
     throw new GateproofOptionsError(
-      pkg,
+      PACKAGE,
       `option "streaming" must be true, false or { idleMs, totalMs, marginMs }, got ${JSON.stringify(streaming)}`,
-      { option: name },
+      { option: 'streaming' },
     )
   }
   for (const key of Object.keys(streaming)) {
     if (!(STREAMING_KEYS as readonly string[]).includes(key)) {
       throw new GateproofOptionsError(
-        pkg,
+        PACKAGE,
         `unknown option "streaming.${key}"; expected one of "idleMs", "totalMs", "marginMs", "integration"`,
-        { option: `${name}.${key}` },
+        { option: `streaming.${key}` },
       )
     }
   }
@@ -91,85 +106,50 @@ export function validateOptions(options: GateproofOptions<never>): void {
   if (!setsNothing(options, OPTION_KEYS)) assertOptions(options)
 }
 
-/** A part's options: an object, or `false` to leave the part out; the part checks the rest. */
-function assertPart(pkg: string, part: string, value: unknown): void {
-  if (value !== undefined && value !== false && !isObject(value)) {
-    throw new GateproofOptionsError(
-      pkg,
-      `option "${part}" must be an options object or false, got ${JSON.stringify(value)}`,
-      { option: part },
-    )
-  }
-}
-
-/** `format` is the preset's: say so, and name every form it takes. */
-function assertPresetFormat(pkg: string, name: string, format: unknown): void {
-  if (format !== undefined && typeof format !== 'function' && !FORMATS.includes(format as never)) {
-    throw new GateproofOptionsError(
-      pkg,
-      `option "format" must be "problem", "message" or a formatter function, got ${JSON.stringify(format)}`,
-      { option: name },
-    )
-  }
-}
-
-function assertDecorators(pkg: string, name: string, decorators: unknown): void {
+function assertOptions(options: GateproofOptions<never>): void {
+  assertKnownOptions(PACKAGE, options, OPTION_KEYS)
+  assertStreaming(options.streaming)
+  // `format` is the preset's: say so, and name every form it takes.
   if (
-    decorators !== undefined &&
-    (!Array.isArray(decorators) ||
-      decorators.some((d) => !isObject(d) || !(d.before || d.after || d.onError)))
+    options.format !== undefined &&
+    typeof options.format !== 'function' &&
+    !FORMATS.includes(options.format as never)
   ) {
     throw new GateproofOptionsError(
-      pkg,
-      'option "decorators" must be an array of Middy middlewares ({ before, after, onError })',
-      { option: name },
+      PACKAGE,
+      `option "format" must be "problem", "message" or a formatter function, got ${JSON.stringify(options.format)}`,
+      { option: 'format' },
     )
   }
-}
-
-/** Metrics and Logger are checked by each part they are handed to, and named by it. */
-function checkedByTheParts(): void {}
-
-const OPTION_KEYS = [
-  'integration',
-  'metrics',
-  'logger',
-  'format',
-  'proxyShape',
-  'timeoutGuard',
-  'loadShedder',
-  'errorMapper',
-  'decorators',
-  'streaming',
-] as const
-
-/**
- * Every option's check, in `OPTION_KEYS` order. Built only when options are checked: built at
- * import, the table would cost a cold start more than its code saves (issue 18).
- */
-function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
-  return {
-    integration: assertIntegration,
-    metrics: checkedByTheParts,
-    logger: checkedByTheParts,
-    format: assertPresetFormat,
-    proxyShape: assertPart,
-    timeoutGuard: assertPart,
-    loadShedder: assertPart,
-    errorMapper: assertPart,
-    decorators: assertDecorators,
-    streaming: assertStreaming,
-  }
-}
-
-function assertOptions(options: GateproofOptions<never>): void {
-  assertOptionTable(PACKAGE, options, checks())
   const integration = String(options.integration ?? 'auto')
   if (options.streaming && ['http-v1', 'http-v2', 'alb'].includes(integration)) {
     throw new GateproofOptionsError(
       PACKAGE,
       `option "streaming": ${options.integration} does not stream responses (only REST and Function URLs do, ST31, ST32)`,
       { option: 'streaming' },
+    )
+  }
+  assertOneOf(PACKAGE, 'integration', options.integration, ['auto', ...INTEGRATIONS])
+  for (const part of PARTS) {
+    const value: unknown = options[part]
+    if (value !== undefined && value !== false && !isObject(value)) {
+      throw new GateproofOptionsError(
+        PACKAGE,
+        `option "${part}" must be an options object or false, got ${JSON.stringify(value)}`,
+        { option: part },
+      )
+    }
+  }
+  const { decorators } = options
+  if (
+    decorators !== undefined &&
+    (!Array.isArray(decorators) ||
+      decorators.some((d) => !isObject(d) || !(d.before || d.after || d.onError)))
+  ) {
+    throw new GateproofOptionsError(
+      PACKAGE,
+      'option "decorators" must be an array of Middy middlewares ({ before, after, onError })',
+      { option: 'decorators' },
     )
   }
 }

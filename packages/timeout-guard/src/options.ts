@@ -1,17 +1,16 @@
 import {
-  assertFormat,
   assertFunction,
-  assertIntegration,
-  assertLogger,
-  assertMetrics,
-  assertOptionTable,
+  assertKnownOptions,
+  assertNumber,
+  assertOneOf,
+  assertTelemetryOptions,
   DEFAULT_MARGIN_MS,
   type ErrorFormat,
   type EventOf,
   GateproofOptionsError,
+  INTEGRATIONS,
   type Integration,
   type MiddyExecutionMode,
-  type OptionCheck,
   type ResultOf,
   setsNothing,
   type TelemetryOptions,
@@ -72,6 +71,19 @@ export interface ResolvedOptions extends TelemetryOptions {
   executionMode: MiddyExecutionMode | false | undefined
 }
 
+const OPTION_KEYS = [
+  'integration',
+  'integrationTimeoutMs',
+  'marginMs',
+  'onTimeout',
+  'onTimeoutBudgetMs',
+  'format',
+  'retryAfterSeconds',
+  'metrics',
+  'logger',
+  'executionMode',
+] as const
+
 export const DEFAULT_ON_TIMEOUT_BUDGET_MS = 100
 /** Lambda's longest invocation (15 min); no limit worth guarding is longer. */
 const MAX_LIMIT_MS = 900_000
@@ -106,51 +118,36 @@ const timesOf = (
   retryAfterSeconds: options.retryAfterSeconds ?? 1,
 })
 
-const OPTION_KEYS = [
-  'integration',
-  'integrationTimeoutMs',
-  'marginMs',
-  'onTimeout',
-  'onTimeoutBudgetMs',
-  'format',
-  'retryAfterSeconds',
-  'metrics',
-  'logger',
-  'executionMode',
-] as const
-
-/**
- * Every option's check, in `OPTION_KEYS` order. Built only when options are checked: built at
- * import, the table would cost a cold start more than its code saves (issue 18).
- */
-function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
-  return {
-    integration: assertIntegration,
-    // API Gateway accepts integration timeouts from 50 ms (gateway-facts §2.2).
-    integrationTimeoutMs: { min: 50, max: MAX_LIMIT_MS, integer: true, nullable: true },
-    // Middy's early timeout is on only for a positive integer `timeoutEarlyInMillis`.
-    // `null` takes the default, as `undefined` does, here and for the budget and the retry hint.
-    marginMs: { min: 1, max: MAX_LIMIT_MS, integer: true, nullable: true },
-    onTimeout: assertFunction,
-    onTimeoutBudgetMs: { min: 1, integer: true, nullable: true },
-    format: assertFormat,
-    retryAfterSeconds: { min: 1, integer: true, nullable: true },
-    metrics: assertMetrics,
-    logger: assertLogger,
-    executionMode: (pkg, name, mode) => {
-      if (mode !== false) assertFunction(pkg, name, mode)
-    },
-  }
-}
-
 function assertOptions<I extends Integration>(options: TimeoutGuardOptions<I>): void {
-  assertOptionTable(PACKAGE, options, checks())
-  const { marginMs, onTimeoutBudgetMs } = timesOf(options)
-  if (options.onTimeout !== undefined && onTimeoutBudgetMs >= marginMs) {
+  assertKnownOptions(PACKAGE, options, OPTION_KEYS)
+  const { integration = 'auto', integrationTimeoutMs, onTimeout, format = 'problem' } = options
+  const { marginMs, onTimeoutBudgetMs, retryAfterSeconds } = timesOf(options)
+  assertOneOf<string>(PACKAGE, 'integration', integration, ['auto', ...INTEGRATIONS])
+  // API Gateway accepts integration timeouts from 50 ms (gateway-facts §2.2).
+  if (integrationTimeoutMs !== null) {
+    assertNumber(PACKAGE, 'integrationTimeoutMs', integrationTimeoutMs, {
+      min: 50,
+      max: MAX_LIMIT_MS,
+      integer: true,
+    })
+  }
+  // Middy's early timeout is on only for a positive integer `timeoutEarlyInMillis`.
+  assertNumber(PACKAGE, 'marginMs', marginMs, { min: 1, max: MAX_LIMIT_MS, integer: true })
+  assertFunction(PACKAGE, 'onTimeout', onTimeout)
+  assertNumber(PACKAGE, 'onTimeoutBudgetMs', onTimeoutBudgetMs, { min: 1, integer: true })
+  if (onTimeout !== undefined && onTimeoutBudgetMs >= marginMs) {
     throw new GateproofOptionsError(
       PACKAGE,
       `option "onTimeoutBudgetMs" (${onTimeoutBudgetMs}) must be below "marginMs" (${marginMs}): the hook runs inside the margin`,
       { option: 'onTimeoutBudgetMs' },
     )
+  }
+  if (typeof format !== 'function') {
+    assertOneOf<string>(PACKAGE, 'format', format, ['problem', 'message'])
+  }
+  assertNumber(PACKAGE, 'retryAfterSeconds', retryAfterSeconds, { min: 1, integer: true })
+  assertTelemetryOptions(PACKAGE, options)
+  if (options.executionMode !== undefined && options.executionMode !== false) {
+    assertFunction(PACKAGE, 'executionMode', options.executionMode)
   }
 }

@@ -1,13 +1,13 @@
 import {
-  assertOptionTable,
+  assertKnownOptions,
+  assertNumber,
+  assertOneOf,
   computeDeadline,
   DEFAULT_MARGIN_MS,
   detectIntegration,
   getHeader,
   type Integration,
   isObject,
-  type NumberRange,
-  type OptionCheck,
   type RequestLike,
   requireStreamState,
 } from '@gateproof/core'
@@ -42,6 +42,8 @@ export interface StreamDeadlineOptions {
   marginMs?: number
 }
 
+const KEYS = ['integration', 'totalMs', 'idleMs', 'marginMs'] as const
+
 /**
  * Streaming deadlines: ends the stream — and aborts the handler's `signal` — before the
  * front door or Lambda cuts it. Before the first byte the client gets the contract's 504;
@@ -54,15 +56,19 @@ export interface StreamDeadlineOptions {
 export const streamDeadline = (
   options: StreamDeadlineOptions = {},
 ): MiddlewareObj<unknown, unknown, unknown> => {
-  const limit: NumberRange = { min: 1, max: REST_STREAM_TOTAL_MS, integer: true, nullable: true }
-  assertOptionTable(PACKAGE, options, {
-    integration: ['auto', 'rest', 'function-url'],
-    totalMs: limit,
-    idleMs: limit,
-    // `null` takes the default, as `undefined` does.
-    marginMs: { min: 0, max: REST_STREAM_TOTAL_MS, integer: true, nullable: true },
-  } satisfies Record<keyof StreamDeadlineOptions, OptionCheck>)
+  assertKnownOptions(PACKAGE, options, KEYS)
+  assertOneOf(PACKAGE, 'integration', options.integration, ['auto', 'rest', 'function-url'])
+  for (const name of ['totalMs', 'idleMs'] as const) {
+    if (options[name] !== null) {
+      assertNumber(PACKAGE, name, options[name], {
+        min: 1,
+        max: REST_STREAM_TOTAL_MS,
+        integer: true,
+      })
+    }
+  }
   const marginMs = options.marginMs ?? DEFAULT_MARGIN_MS
+  assertNumber(PACKAGE, 'marginMs', marginMs, { min: 0, max: REST_STREAM_TOTAL_MS, integer: true })
   const fixed = options.integration === 'auto' ? undefined : options.integration
 
   return {
