@@ -1,5 +1,5 @@
 import { detectIntegration, type Integration } from './integration.js'
-import { type RequestLike, requestState, UNKNOWN_FRONT_DOOR } from './request-state.js'
+import { type RequestLike, type RequestState, requestState } from './request-state.js'
 
 /**
  * Which front door sent the request's event — the forced `integration` option wins — or
@@ -9,16 +9,22 @@ import { type RequestLike, requestState, UNKNOWN_FRONT_DOOR } from './request-st
 export function frontDoorOf(request: RequestLike, forced?: Integration): Integration | undefined {
   if (forced !== undefined) return forced
   const state = requestState(request)
-  if (state.frontDoor === UNKNOWN_FRONT_DOOR) {
-    let detected: Integration | undefined
-    try {
-      detected = detectIntegration(request.event)
-    } catch {
-      detected = undefined
-    }
-    state.frontDoor = detected ?? null
+  const known = state.frontDoor
+  // Told apart by `typeof`: the field holds a string, `null` or 0, and V8 compares values of
+  // mixed kinds with `===` through a builtin call (every part asks, several times a request).
+  if (typeof known === 'string') return known
+  return known === null ? undefined : detectFrontDoor(request, state)
+}
+
+function detectFrontDoor(request: RequestLike, state: RequestState): Integration | undefined {
+  let detected: Integration | undefined
+  try {
+    detected = detectIntegration(request.event)
+  } catch {
+    detected = undefined
   }
-  return state.frontDoor ?? undefined
+  state.frontDoor = detected ?? null
+  return detected
 }
 
 /**

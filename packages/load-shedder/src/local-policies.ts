@@ -40,6 +40,8 @@ export class LocalPolicies {
   readonly #onReclaim: (reclaimed: number) => void
   /** EWMA of all durations: how long until a concurrency slot frees up. */
   #meanServiceMs: number | undefined
+  /** Whether a concurrency limit may refuse, the only reader of `#meanServiceMs`. */
+  readonly #limitsConcurrency: boolean
 
   constructor(config: LocalPolicyConfig, now: number, onReclaim: (reclaimed: number) => void) {
     this.#config = config
@@ -51,6 +53,7 @@ export class LocalPolicies {
     this.#eventLoop = config.eventLoop
       ? new EventLoopMonitor(config.eventLoop, perfHooksSource(), now)
       : undefined
+    this.#limitsConcurrency = config.inFlight !== undefined || this.#adaptive !== undefined
   }
 
   /**
@@ -111,10 +114,13 @@ export class LocalPolicies {
   /** Feeds a finished request's duration to the service-time and adaptive estimates. */
   learn(key: string, durationMs: number, inFlight: number, dropped: boolean): void {
     this.#serviceTime?.record(key, durationMs)
-    this.#meanServiceMs =
-      this.#meanServiceMs === undefined
-        ? durationMs
-        : this.#meanServiceMs + MEAN_SMOOTHING * (durationMs - this.#meanServiceMs)
+    // Kept only where a refusal reads it: it is a new number for V8 each time.
+    if (this.#limitsConcurrency) {
+      this.#meanServiceMs =
+        this.#meanServiceMs === undefined
+          ? durationMs
+          : this.#meanServiceMs + MEAN_SMOOTHING * (durationMs - this.#meanServiceMs)
+    }
     this.#adaptive?.update({ durationMs, inFlight, dropped })
   }
 
