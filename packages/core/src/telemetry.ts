@@ -73,7 +73,7 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
   let emitters = new DimensionNode()
   let emitterCount = 0
   /** The emitter for one set of dimensions: cached, or (past the cap) the first one with them added. */
-  const emitterFor = (first: Metrics, dimensions: Dimensions): Metrics => {
+  function emitterFor(first: Metrics, dimensions: Dimensions): Metrics {
     // Nodes are only added while emitters may still be: past the cap a new set is a miss.
     const growing = emitterCount < MAX_EMITTERS
     let node: DimensionNode | undefined = emitters
@@ -99,7 +99,7 @@ export function createTelemetry(pkg: string, options: TelemetryOptions = {}): Te
     emitterCount += 1
     return made
   }
-  const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+  function log(level: LogLevel, message: string, fields?: Record<string, unknown>): void {
     if (!logger) return
     try {
       logger[level](message, { package: pkg, ...fields })

@@ -37,9 +37,9 @@ export const errorMapperState = (request: RequestLike): ErrorMapperState | undef
  * (`.use()` later than) `@middy/http-cors` and `@middy/http-security-headers`, so its
  * `onError` runs before theirs and they decorate the response it renders.
  */
-export const errorMapper = <I extends Integration = Integration>(
+export function errorMapper<I extends Integration = Integration>(
   options: ErrorMapperOptions<I> = {},
-): MiddlewareObj<EventOf<I>, ResultOf<I>, unknown> => {
+): MiddlewareObj<EventOf<I>, ResultOf<I>, unknown> {
   const resolved = resolveOptions(options)
   const { rules, throttleStatus, retryAfterSeconds, errorTypes, logLevels, metricErrorTypes } =
     resolved

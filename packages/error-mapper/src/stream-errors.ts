@@ -30,9 +30,9 @@ export const STREAM_ERROR_METRIC = 'StreamError'
  * Errors thrown before the handler returns go through `errorMapper` as usual; use both,
  * with the same options.
  */
-export const streamErrors = (
+export function streamErrors(
   options: ErrorMapperOptions = {},
-): MiddlewareObj<unknown, unknown, unknown> => {
+): MiddlewareObj<unknown, unknown, unknown> {
   const resolved = resolveOptions(options)
   const { rules, throttleStatus, retryAfterSeconds, errorTypes, logLevels } = resolved
   const telemetry = createTelemetry(PACKAGE, { metrics: resolved.metrics, logger: resolved.logger })

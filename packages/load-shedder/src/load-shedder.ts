@@ -101,9 +101,9 @@ const slotEnd = (deadline: Deadline, now: number): number =>
  * `requestEnd` hook releases what was acquired on every path, including an early response
  * from a later middleware, which skips `after`.
  */
-export const loadShedder = <I extends Integration = Integration>(
+export function loadShedder<I extends Integration = Integration>(
   options: LoadShedderOptions<EventOf<I>> = {},
-) => {
+) {
   const config = resolveOptions(options)
   const { clock, telemetry, dryRun, status, jitter, limiter } = config
   const keyOf = config.key ?? memoizedRouteKey()

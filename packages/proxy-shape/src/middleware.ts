@@ -61,9 +61,9 @@ const UNHANDLED: Violation[] = [
  *
  *     middy(handler, gateproofPlugin(shape)).use(shape).use(...)   // first .use: its after/onError run last
  */
-export const proxyShape = <T extends IntegrationOption = 'auto'>(
+export function proxyShape<T extends IntegrationOption = 'auto'>(
   options: ProxyShapeOptions<T> = {},
-): ProxyShapeMiddleware<T> => {
+): ProxyShapeMiddleware<T> {
   const { integration, mode, format } = resolveOptions(options)
   const telemetry = createTelemetry(PACKAGE, { metrics: options.metrics, logger: options.logger })
   const fixed = integration === 'auto' ? undefined : integration
@@ -79,7 +79,7 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
    * the five front doors (SQS, EventBridge, a warmer) gets its result back untouched and its
    * errors rethrown. A streamed response is judged by the stream tap's prelude rules.
    */
-  const targetOf = (request: RequestLike): ShapeTarget | undefined => {
+  function targetOf(request: RequestLike): ShapeTarget | undefined {
     if (fixed === 'universal') return fixed
     const door = frontDoorOf(request, forcedDoor)
     if (door === undefined) {
@@ -88,8 +88,9 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     }
     return isStreamingRequest(request) ? undefined : door
   }
-  const profileOf = (target: ShapeTarget, event: unknown): ShapeProfile =>
-    shapeProfile(target, target === 'alb' && albMultiValueHeaders(event))
+  function profileOf(target: ShapeTarget, event: unknown): ShapeProfile {
+    return shapeProfile(target, target === 'alb' && albMultiValueHeaders(event))
+  }
 
   /** A 500 in the error contract, never the thrown message; the default format if a custom one fails. */
   function renderFailure(
@@ -180,9 +181,11 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     if (pluginInUse) requestState(request).proxyShape = judged(request.response)
   }
 
-  const proxyShapeAfter = (request: RequestLike): void => settle(request, 'after')
+  function proxyShapeAfter(request: RequestLike): void {
+    settle(request, 'after')
+  }
 
-  const proxyShapeOnError = (request: RequestLike): void => {
+  function proxyShapeOnError(request: RequestLike): void {
     if (request.response !== undefined && request.response !== null) {
       settle(request, 'onError')
       return
@@ -217,7 +220,7 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
     })
   }
 
-  const proxyShapeRequestStart = (): void => {
+  function proxyShapeRequestStart(): void {
     pluginInUse = true
   }
 
@@ -226,7 +229,7 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
    * `after`/`onError` that returns a value; `requestEnd` runs on every path. By then
    * Middy holds the response it will return, so a fix can only happen in place.
    */
-  const proxyShapeRequestEnd = (request: RequestLike): void => {
+  function proxyShapeRequestEnd(request: RequestLike): void {
     const { response } = request
     if (peekRequestState(request)?.proxyShape === judged(response)) return
     judgeAtEnd(request, response)
@@ -235,7 +238,7 @@ export const proxyShape = <T extends IntegrationOption = 'auto'>(
   // Apart from the check above, the only part every request runs: V8 asks more work of a
   // longer function before optimising it, and with this in the same function the check ran
   // unoptimised for ~16 000 requests.
-  const judgeAtEnd = (request: RequestLike, response: unknown): void => {
+  function judgeAtEnd(request: RequestLike, response: unknown): void {
     const target = targetOf(request)
     if (target === undefined) return
     requestState(request).proxyShape = judged(response)

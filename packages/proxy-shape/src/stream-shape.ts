@@ -56,9 +56,9 @@ export interface StreamShapeResult {
  *
  *     middy(fn, { executionMode: streamingExecutionMode() }).use(streamShape())   // first .use
  */
-export const streamShape = (
+export function streamShape(
   options: StreamShapeOptions = {},
-): MiddlewareObj<unknown, unknown, unknown> => {
+): MiddlewareObj<unknown, unknown, unknown> {
   assertKnownOptions(PACKAGE, options, KEYS)
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', 'rest', 'function-url'])
   assertOneOf(PACKAGE, 'mode', options.mode, MODES)

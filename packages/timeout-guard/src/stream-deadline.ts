@@ -53,9 +53,9 @@ const KEYS = ['integration', 'totalMs', 'idleMs', 'marginMs'] as const
  *
  *     middy(fn, { executionMode: streamingExecutionMode() }).use(streamDeadline())
  */
-export const streamDeadline = (
+export function streamDeadline(
   options: StreamDeadlineOptions = {},
-): MiddlewareObj<unknown, unknown, unknown> => {
+): MiddlewareObj<unknown, unknown, unknown> {
   assertKnownOptions(PACKAGE, options, KEYS)
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', 'rest', 'function-url'])
   for (const name of ['totalMs', 'idleMs'] as const) {

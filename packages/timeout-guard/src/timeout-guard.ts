@@ -91,9 +91,9 @@ export function getDeadline(contextOrRequest: unknown): GuardedDeadline | undefi
  * (with other gateproof parts: `middy(fn, gateproofPlugin(guard, shedder))`). Use it
  * early, right after the proxy-shape validator.
  */
-export const timeoutGuard = <I extends Integration = Integration>(
+export function timeoutGuard<I extends Integration = Integration>(
   options: TimeoutGuardOptions<I> = {},
-): TimeoutGuard<I> => {
+): TimeoutGuard<I> {
   const config = resolveOptions(options)
   const telemetry = createTelemetry(PACKAGE, config)
   // `integration` is set to the request's front door before each (synchronous) use: the
