@@ -49,7 +49,7 @@ export function errorMapper<I extends Integration = Integration>(
     logger: resolved.logger,
   })
 
-  const errorMapperOnError = (request: RequestLike): void => {
+  function errorMapperOnError(request: RequestLike): void {
     if (request.response !== undefined) return
     const integration = frontDoorOf(request, forced)
     if (integration === undefined) {

@@ -127,7 +127,7 @@ export function loadShedder<I extends Integration = Integration>(
   const learns = policies.learns
 
   /** Counts and logs a refusal; throws it unless this is a dry run. */
-  const shed = (request: RequestLike, refusal: Refusal, priority: Priority, deadline: Deadline) => {
+  function shed(request: RequestLike, refusal: Refusal, priority: Priority, deadline: Deadline) {
     const retryAfterSeconds = jitteredRetryAfterSeconds(refusal.retryAfterMs, jitter)
     const dimensions: Record<string, string> = { Reason: refusal.reason, Priority: priority }
     if (dryRun) dimensions.DryRun = 'true'
@@ -154,8 +154,8 @@ export function loadShedder<I extends Integration = Integration>(
     if (!dryRun) throw refusalError({ refusal, status, priority, retryAfterSeconds })
   }
 
-  const releaseLease = (lease: Admitted): void | Promise<void> => {
-    const failed = (error: unknown) => {
+  function releaseLease(lease: Admitted): void | Promise<void> {
+    function failed(error: unknown) {
       telemetry.log('warn', 'load shedder could not release a limiter lease', {
         limiter: limiter?.name,
         error,
@@ -170,7 +170,7 @@ export function loadShedder<I extends Integration = Integration>(
   }
 
   /** Releases whatever the request holds, once, whichever hook gets here first. */
-  const finish = (request: RequestLike, outcome: Outcome): void | Promise<void> => {
+  function finish(request: RequestLike, outcome: Outcome): void | Promise<void> {
     const state = peekRequestState(request)?.loadShedder as ShedderState | undefined
     if (state === undefined || !state.admitted || state.finished) return
     state.finished = true
@@ -181,13 +181,13 @@ export function loadShedder<I extends Integration = Integration>(
     if (state.lease) return releaseLease(state.lease)
   }
 
-  const settleLimiter = (
+  function settleLimiter(
     request: RequestLike,
     state: ShedderState,
     decision: LimiterDecision,
     priority: Priority,
     deadline: Deadline,
-  ): void => {
+  ): void {
     if (decision.admitted) {
       state.lease = decision
       return
@@ -203,14 +203,14 @@ export function loadShedder<I extends Integration = Integration>(
     shed(request, refusal, priority, deadline)
   }
 
-  const limiterFailed = (error: unknown): void => {
+  function limiterFailed(error: unknown): void {
     telemetry.log('warn', 'load shedder limiter failed; admitting the request', {
       limiter: limiter?.name,
       error,
     })
   }
 
-  const warnNoPlugin = () => {
+  function warnNoPlugin() {
     warnedNoPlugin = true
     telemetry.log('warn', 'load shedder runs without its Middy plugin', {
       hint: 'pass the shedder to gateproofPlugin() in middy(handler, plugin); until then a slot held by a request answered early by a later middleware is freed only at its deadline',

@@ -129,7 +129,7 @@ export function shapeStreamResponse(
 ): StreamShapeResult {
   const violations: Violation[] = []
   let repairable = true
-  const flag = (path: string, rule: ViolationRule, message: string, fatal = false) => {
+  function flag(path: string, rule: ViolationRule, message: string, fatal = false) {
     violations.push({ path, rule, message })
     if (fatal) repairable = false
   }

@@ -109,12 +109,12 @@ export function timeoutGuard<I extends Integration = Integration>(
   const timerOwners = new TimerOwners()
   // The guard's execution mode runs the request loop and arms the handler's timer itself.
   const loopArms = config.executionMode !== false
-  const phaseTimeout = (guard: RequestGuard, phase: TimeoutPhase): unknown => {
+  function phaseTimeout(guard: RequestGuard, phase: TimeoutPhase): unknown {
     timeOut(guard, phase)
     return guard.error
   }
   /** The countdown the handler's timer is armed from, one clock reading (see `DeadlineHooks`). */
-  const handlerStarted = (guard: RequestGuard): number | undefined => {
+  function handlerStarted(guard: RequestGuard): number | undefined {
     if (guard.countdown === undefined) return undefined
     const now = Date.now()
     guard.handlerStartedAt = now
@@ -122,14 +122,14 @@ export function timeoutGuard<I extends Integration = Integration>(
   }
   const warned = { noPlugin: false, notInChain: false }
 
-  const warnOnce = (which: keyof typeof warned, message: string, hint: string) => {
+  function warnOnce(which: keyof typeof warned, message: string, hint: string) {
     if (warned[which]) return
     warned[which] = true
     if (telemetry.hasLogger) telemetry.log('warn', message, { hint })
     else process.emitWarning(`${PACKAGE}: ${message}. ${hint}`, { code: 'GATEPROOF_TIMEOUT_GUARD' })
   }
 
-  const deadlineOf = (request: RequestLike, context: object, door: Integration) => {
+  function deadlineOf(request: RequestLike, context: object, door: Integration) {
     deadlineOptions.integration = door
     try {
       return computeDeadline(request.event, context, deadlineOptions)
@@ -139,7 +139,7 @@ export function timeoutGuard<I extends Integration = Integration>(
     }
   }
 
-  const arm = (request: RequestLike, armsMiddyTimer: boolean, door: Integration): RequestGuard => {
+  function arm(request: RequestLike, armsMiddyTimer: boolean, door: Integration): RequestGuard {
     const original: object = request.context ?? {}
     // Copied before the deadline's clock reading, which the preset's folded `before` decides
     // at: the copy runs the caller's accessors, the caller's code.
@@ -180,7 +180,7 @@ export function timeoutGuard<I extends Integration = Integration>(
     return guard
   }
 
-  const timeOut = (guard: RequestGuard, phase: TimeoutPhase): void => {
+  function timeOut(guard: RequestGuard, phase: TimeoutPhase): void {
     if (!guard.expire(phase, Date.now())) return
     guard.error = timeoutError(guard, config.retryAfterSeconds)
     const facts = timeoutFacts(guard)
@@ -266,7 +266,7 @@ export function timeoutGuard<I extends Integration = Integration>(
    * The guard's `before`, deciding at `now`: a reading taken by the caller with no other code
    * since, or `undefined` to read the clock. Returns the reading it decided on.
    */
-  const beforeAt = (request: RequestLike, now: number | undefined): number | undefined => {
+  function beforeAt(request: RequestLike, now: number | undefined): number | undefined {
     let guard = guardOf(request)
     if (guard === undefined) {
       const door = frontDoorOf(request, config.integration)
