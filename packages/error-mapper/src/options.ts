@@ -65,6 +65,7 @@ export interface ErrorMapperOptions<I extends Integration = Integration> {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
+const RULE_KEYS = ['name', 'match', 'map']
 const MATCH_KEYS = ['instanceOf', 'name', 'code']
 const MAPPING_KEYS = [
   'status',
@@ -191,13 +192,16 @@ const isFrozenRule = (rule: ErrorRule): boolean =>
         (value) => typeof value !== 'object' || value === null || Object.isFrozen(value),
       )))
 
+/** A rule, matcher or mapping has no key outside `keys` (a typo would be ignored silently). */
+function assertOnlyKeys(where: string, value: object, keys: readonly string[]): void {
+  const unknownKey = Object.keys(value).find((key) => !keys.includes(key))
+  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
+}
+
 function assertRule(where: string, rule: unknown): void {
   if (!isObject(rule)) fail(`${where} must be an object { name, match, map }`, where)
   const { name, match, map } = rule as Record<string, unknown>
-  const unknownKey = Object.keys(rule as object).find(
-    (key) => !['name', 'match', 'map'].includes(key),
-  )
-  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
+  assertOnlyKeys(where, rule as object, RULE_KEYS)
   if (typeof name !== 'string' || name.trim() === '') {
     fail(`${where}.name must be a non-empty string`, where)
   }
@@ -207,10 +211,9 @@ function assertRule(where: string, rule: unknown): void {
 
 function assertMatcher(where: string, match: unknown): void {
   if (!isObject(match)) fail(`${where} must be a predicate or { instanceOf?, name?, code? }`, where)
-  const keys = Object.keys(match as object)
-  const unknownKey = keys.find((key) => !MATCH_KEYS.includes(key))
-  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
-  if (keys.length === 0) fail(`${where} needs at least one of instanceOf, name, code`, where)
+  assertOnlyKeys(where, match as object, MATCH_KEYS)
+  if (Object.keys(match as object).length === 0)
+    fail(`${where} needs at least one of instanceOf, name, code`, where)
   const { instanceOf, name, code } = match as Record<string, unknown>
   if (instanceOf !== undefined && typeof instanceOf !== 'function') {
     fail(`${where}.instanceOf must be a class`, where)
@@ -229,8 +232,7 @@ function assertMatcher(where: string, match: unknown): void {
 function assertMapping(where: string, map: unknown): void {
   if (!isObject(map)) fail(`${where} must be a function or { status, … }`, where)
   const mapping = map as Record<string, unknown>
-  const unknownKey = Object.keys(mapping).find((key) => !MAPPING_KEYS.includes(key))
-  if (unknownKey) fail(`${where} has an unknown key "${unknownKey}"`, where)
+  assertOnlyKeys(where, mapping, MAPPING_KEYS)
   if (!isErrorStatus(mapping.status))
     fail(`${where}.status must be an integer from 400 to 599`, where)
   for (const key of ['errorType', 'title', 'detail']) {

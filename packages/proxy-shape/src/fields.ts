@@ -88,20 +88,8 @@ export function readHeaders(value: unknown, pass: Pass): HeaderMap | null | unde
     }
     if (isAbsent(item)) continue
     const path = memberPath('$.headers', name)
-    const text = scalarText(item)
-    if (text !== undefined) {
-      pass.flag(
-        'header-value',
-        path,
-        `header values must be strings, got a ${typeof item}; converted`,
-      )
-      pass.header(name, text)
-      if (out) put(out, name, text)
-    } else if (item === null) {
-      pass.flag('header-value', path, 'header value is null; header removed')
-    } else {
-      pass.fail('header-value', path, `header values must be strings, got ${describe(item)}`)
-    }
+    const text = readNonString(name, item, path, pass, 'header-value', 'header removed')
+    if (text !== undefined && out) put(out, name, text)
   }
   return out ?? value
 }
@@ -191,25 +179,33 @@ function readMultiValueItems(name: string, values: unknown[], path: string, pass
       pass.header(name, item)
       continue
     }
-    const text = scalarText(item)
-    if (text !== undefined) {
-      pass.flag(
-        'multi-value-header-value',
-        at,
-        `header values must be strings, got a ${typeof item}; converted`,
-      )
-      pass.header(name, text)
-    } else if (item === null || isAbsent(item)) {
-      // Inside an array JSON turns undefined into null, which no front door accepts.
-      pass.flag('multi-value-header-value', at, 'header value is null; removed')
-    } else {
-      pass.fail(
-        'multi-value-header-value',
-        at,
-        `header values must be strings, got ${describe(item)}`,
-      )
-    }
+    // Inside an array JSON turns undefined into null, which no front door accepts.
+    readNonString(name, item, at, pass, 'multi-value-header-value', 'removed')
   }
+}
+
+/**
+ * A header value that is not a string: a scalar is sent as its text (a repair), `null` (or
+ * what JSON turns into it) is left out, anything else cannot be sent. Returns the text.
+ */
+function readNonString(
+  name: string,
+  item: unknown,
+  path: string,
+  pass: Pass,
+  rule: 'header-value' | 'multi-value-header-value',
+  whenNull: string,
+): string | undefined {
+  const text = scalarText(item)
+  if (text !== undefined) {
+    pass.flag(rule, path, `header values must be strings, got a ${typeof item}; converted`)
+    pass.header(name, text)
+  } else if (item === null || isAbsent(item)) {
+    pass.flag(rule, path, `header value is null; ${whenNull}`)
+  } else {
+    pass.fail(rule, path, `header values must be strings, got ${describe(item)}`)
+  }
+  return text
 }
 
 /** `cookies` (payload 2.0): an array of strings, each one `set-cookie` header (H2-5). */
