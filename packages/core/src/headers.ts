@@ -30,21 +30,21 @@ export function findHeaderKey(headers: Record<string, unknown>, name: string): s
 export function setHeader(headers: Record<string, unknown>, name: string, value: unknown): void {
   const existing = findHeaderKey(headers, name)
   if (existing !== undefined && existing !== name) delete headers[existing]
-  defineHeader(headers, name, value)
+  setOwnEntry(headers, name, value)
 }
 
-/** Sets one own entry, `__proto__` included. */
-function defineHeader(headers: Record<string, unknown>, name: string, value: unknown): void {
-  if (name === '__proto__') {
+/** Sets one own entry of a plain object, `__proto__` included. */
+export function setOwnEntry(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
     // Assignment would set the prototype (or do nothing): define it as the own key it is.
-    Object.defineProperty(headers, name, {
+    Object.defineProperty(target, key, {
       value,
       enumerable: true,
       writable: true,
       configurable: true,
     })
   } else {
-    headers[name] = value
+    target[key] = value
   }
 }
 
@@ -110,7 +110,7 @@ export function mergeHeaders(
         if (existing !== name) delete merged[existing]
         names[index] = name
       }
-      defineHeader(merged, name, sanitizeHeaderValue(text))
+      setOwnEntry(merged, name, sanitizeHeaderValue(text))
     }
   }
   return merged

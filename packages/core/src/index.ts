@@ -62,6 +62,7 @@ export {
   mergeHeaders,
   sanitizeHeaderValue,
   setHeader,
+  setOwnEntry,
 } from './headers.js'
 export {
   type GateproofErrorProps,

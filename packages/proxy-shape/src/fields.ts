@@ -1,4 +1,4 @@
-import { hasSplittingChars, isValidStatus } from '@gateproof/core'
+import { hasSplittingChars, isValidStatus, setOwnEntry } from '@gateproof/core'
 import type { Pass } from './pass.js'
 import {
   describe,
@@ -7,7 +7,6 @@ import {
   isMap,
   isOwn,
   jsonValue,
-  put,
   serialise,
   toBase64,
 } from './values.js'
@@ -83,13 +82,13 @@ export function readHeaders(value: unknown, pass: Pass): HeaderMap | null | unde
     if (splits(name, item, memberPath('$.headers', name), pass)) continue
     if (typeof item === 'string') {
       pass.header(name, item)
-      if (out) put(out, name, item)
+      if (out) setOwnEntry(out, name, item)
       continue
     }
     if (isAbsent(item)) continue
     const path = memberPath('$.headers', name)
     const text = readNonString(name, item, path, pass, 'header-value', 'header removed')
-    if (text !== undefined && out) put(out, name, text)
+    if (text !== undefined && out) setOwnEntry(out, name, text)
   }
   return out ?? value
 }
@@ -158,7 +157,7 @@ export function readMultiValueHeaders(
       pass.header(name, text)
     }
     if (out)
-      put(
+      setOwnEntry(
         out,
         name,
         multiValueList(values).filter((text) => !hasSplittingChars(text)),

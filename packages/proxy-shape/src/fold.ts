@@ -1,8 +1,7 @@
-import { findHeaderKey, getHeader, hasSplittingChars, isObject } from '@gateproof/core'
+import { findHeaderKey, getHeader, hasSplittingChars, isObject, setOwnEntry } from '@gateproof/core'
 import { cookieList, type HeaderMap, multiValueList, scalarText } from './fields.js'
 import type { Pass } from './pass.js'
 import type { ShapeProfile } from './profiles.js'
-import { put } from './values.js'
 
 /** The three places a response can carry headers. */
 export interface HeaderFields {
@@ -117,7 +116,7 @@ function joinInto(headers: HeaderMap, name: string, values: readonly string[]): 
   const key = findHeaderKey(headers, name)
   const existing = key === undefined ? [] : [String(headers[key])]
   const joined = [...new Set([...values, ...existing])]
-  if (joined.length > 0) put(headers, key ?? name, joined.join(', '))
+  if (joined.length > 0) setOwnEntry(headers, key ?? name, joined.join(', '))
 }
 
 function appendInto(
@@ -128,5 +127,5 @@ function appendInto(
   const key = findHeaderKey(multiValueHeaders, name) ?? name
   // Own keys only (H4): `constructor` must not find Object's.
   const existing = Object.hasOwn(multiValueHeaders, key) ? (multiValueHeaders[key] ?? []) : []
-  put(multiValueHeaders, key, [...existing, ...values.filter((v) => !existing.includes(v))])
+  setOwnEntry(multiValueHeaders, key, [...existing, ...values.filter((v) => !existing.includes(v))])
 }

@@ -1,4 +1,5 @@
-import { isBinary, put } from './values.js'
+import { setOwnEntry } from '@gateproof/core'
+import { isBinary } from './values.js'
 
 /**
  * H9: the response is judged once. A getter (or a Proxy) on the handler's result can give
@@ -58,7 +59,7 @@ function copyMap(value: unknown, lists: boolean): unknown {
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue
     const item = value[name]
-    put(copy, name, Array.isArray(item) ? item.slice() : item)
+    setOwnEntry(copy, name, Array.isArray(item) ? item.slice() : item)
   }
   return copy
 }

@@ -71,20 +71,6 @@ export function serialise(value: unknown): string | undefined {
   }
 }
 
-/** Sets a key on a plain object, including `__proto__`, which assignment would swallow. */
-export function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  } else {
-    target[key] = value
-  }
-}
-
 /** A short description of a value for a violation message: only short strings are quoted. */
 export function describe(value: unknown): string {
   if (value === null) return 'null'
