@@ -192,32 +192,10 @@ function readFields(result: Record<string, unknown>, fields: Fields): string[] |
     if (!isOwn(result, key)) continue
     const value = member(result[key], key)
     if (value === undefined) continue
-    switch (key) {
-      case 'statusCode':
-        fields.statusCode = value
-        break
-      case 'headers':
-        fields.headers = value
-        break
-      case 'body':
-        fields.body = value
-        break
-      case 'multiValueHeaders':
-        fields.multiValueHeaders = value
-        break
-      case 'isBase64Encoded':
-        fields.isBase64Encoded = value
-        break
-      case 'cookies':
-        fields.cookies = value
-        break
-      case 'statusDescription':
-        fields.statusDescription = value
-        break
-      default:
-        if (foreign) foreign.push(key)
-        else foreign = [key]
-    }
+    // `fields` has an own key for each response key (see `emptyFields`); any other is foreign.
+    if (isOwn(fields, key)) (fields as unknown as Record<string, unknown>)[key] = value
+    else if (foreign) foreign.push(key)
+    else foreign = [key]
   }
   return foreign
 }
