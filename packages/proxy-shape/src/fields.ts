@@ -20,7 +20,8 @@ import { indexPath, memberPath } from './violations.js'
 
 export type HeaderMap = Record<string, unknown>
 
-const STATUS_DIGITS = /^[1-5]\d\d$/
+/** A status as three digits, as the front doors that accept a string status read it. */
+export const STATUS_DIGITS = /^[1-5]\d\d$/
 const INTEGER_TEXT = /^\s*\d+\s*$/
 
 /** `statusCode` as it will be sent; `undefined` when absent (REST's 200, R1–R3) or invalid. */

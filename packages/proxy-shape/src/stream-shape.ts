@@ -8,6 +8,7 @@ import {
   findHeaderKey,
   isObject,
   isValidHeaderName,
+  isValidStatus,
   PRELUDE_KEYS,
   type RequestLike,
   renderErrorResponse,
@@ -18,6 +19,7 @@ import {
   type TelemetryOptions,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
+import { STATUS_DIGITS } from './fields.js'
 import { MODES, PACKAGE, type ProxyShapeMode } from './options.js'
 import { reportViolations, type ViolationAction } from './report.js'
 import { memberPath, type Violation, type ViolationRule } from './violations.js'
@@ -121,6 +123,7 @@ const isStreamBody = (value: unknown): boolean =>
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 const OWN_KEYS = new Set<string>([...PRELUDE_KEYS, 'body'])
+const CONTROL_CHARACTERS_REMOVED = 'control characters (CR, LF, NUL…) removed'
 
 /** The pure rule behind `streamShape`: what would be streamed instead, and why. */
 export function shapeStreamResponse(
@@ -133,36 +136,34 @@ export function shapeStreamResponse(
     violations.push({ path, rule, message })
     if (fatal) repairable = false
   }
+  function result(streamed: unknown): StreamShapeResult {
+    return { response: streamed, violations, repairable }
+  }
 
   if (response === undefined || response === null) {
     flag('$', 'empty-result', 'no response to stream', true)
-    return { response, violations, repairable }
+    return result(response)
   }
   // Payload 2.0 (Function URLs): a result without statusCode is a 200 JSON body.
   if (!isObject(response) || isStreamBody(response) || !('statusCode' in response)) {
     if (target !== 'function-url') {
       flag('$', 'status-missing', 'a streamed response needs a statusCode', true)
-      return { response, violations, repairable }
+      return result(response)
     }
     flag('$', 'status-missing', 'no statusCode: streamed as a 200 JSON body, as payload 2.0 infers')
     const bytes = isStreamBody(response) && response !== undefined
     const body = bytes ? response : serialise(response, flag)
     const headers = bytes ? {} : { 'content-type': 'application/json' }
-    return { response: { statusCode: 200, headers, body }, violations, repairable }
+    return result({ statusCode: 200, headers, body })
   }
 
   const out: Record<string, unknown> = {}
   // statusCode
   const status = response.statusCode
-  if (typeof status === 'string' && /^[1-5]\d\d$/.test(status)) {
+  if (typeof status === 'string' && STATUS_DIGITS.test(status)) {
     flag('$.statusCode', 'status-string', 'statusCode as a string')
     out.statusCode = Number(status)
-  } else if (
-    typeof status !== 'number' ||
-    !Number.isInteger(status) ||
-    status < 100 ||
-    status > 599
-  ) {
+  } else if (!isValidStatus(status)) {
     flag('$.statusCode', 'status-invalid', 'statusCode is not an integer from 100 to 599', true)
   } else out.statusCode = status
 
@@ -190,8 +191,7 @@ export function shapeStreamResponse(
         return
       }
       const text = sanitizeHeaderValue(cookie)
-      if (text !== cookie.trim())
-        flag(path, 'cookies-type', 'control characters (CR, LF, NUL…) removed')
+      if (text !== cookie.trim()) flag(path, 'cookies-type', CONTROL_CHARACTERS_REMOVED)
       if (text) cookies.push(text)
     })
   }
@@ -269,12 +269,12 @@ export function shapeStreamResponse(
     }
   }
 
-  if (violations.length === 0) return { response, violations, repairable }
+  if (violations.length === 0) return result(response)
   out.headers = headers
   if (Object.keys(multi).length > 0) out.multiValueHeaders = multi
   if (cookies.length > 0) out.cookies = cookies
   out.body = body
-  return { response: out, violations, repairable }
+  return result(out)
 }
 
 type Flag = (path: string, rule: ViolationRule, message: string, fatal?: boolean) => void
@@ -305,7 +305,7 @@ function addHeader(
     return
   }
   const clean = sanitizeHeaderValue(text)
-  if (clean !== text.trim()) flag(path, 'header-value', 'control characters (CR, LF, NUL…) removed')
+  if (clean !== text.trim()) flag(path, 'header-value', CONTROL_CHARACTERS_REMOVED)
   setHeader(headers, name, clean)
 }
 
