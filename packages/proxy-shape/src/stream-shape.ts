@@ -2,6 +2,7 @@ import {
   assertFormat,
   assertKnownOptions,
   assertOneOf,
+  assertTelemetryOptions,
   createTelemetry,
   detectIntegration,
   type ErrorFormat,
@@ -65,6 +66,7 @@ export function streamShape(
   assertOneOf(PACKAGE, 'integration', options.integration, ['auto', 'rest', 'function-url'])
   assertOneOf(PACKAGE, 'mode', options.mode, MODES)
   assertFormat(PACKAGE, 'format', options.format)
+  assertTelemetryOptions(PACKAGE, options)
   const mode = options.mode ?? 'repair'
   const fixed = options.integration === 'auto' ? undefined : options.integration
   const telemetry = createTelemetry(PACKAGE, { metrics: options.metrics, logger: options.logger })

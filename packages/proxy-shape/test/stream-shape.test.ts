@@ -110,4 +110,14 @@ describe('streamShape', () => {
     expect(() => streamShape({ mode: 'lenient' as never })).toThrow(/mode/)
     expect(() => streamShape({ integration: 'alb' as never })).toThrow(/integration/)
   })
+
+  it('a metrics or logger that is not a Powertools instance fails when the middleware is built, as in proxyShape', () => {
+    expect(() => streamShape({ metrics: {} as never })).toThrow(
+      'option "metrics" must be a Powertools Metrics instance',
+    )
+    expect(() => streamShape({ logger: { info: 1 } as never })).toThrow(
+      'option "logger" must be a Powertools Logger instance or false',
+    )
+    expect(() => streamShape({ logger: false })).not.toThrow()
+  })
 })
