@@ -55,9 +55,11 @@ export const deadlineOfContext = (context: unknown): DeadlineHandle | undefined 
 
 /** Milliseconds until `min(Lambda, gateway)` at `now`, as an integer `setTimeout` accepts. */
 export function untilLimit(guard: RequestGuard, now: number = Date.now()): number {
-  const ms = Math.floor(guard.deadline.at - now + guard.deadline.marginMs)
-  return Math.min(MAX_TIMER_DELAY_MS, Math.max(0, ms))
+  return timerDelay(Math.floor(guard.deadline.at - now + guard.deadline.marginMs))
 }
+
+/** A delay `setTimeout` honours as given: at most 2³¹−1 ms, never negative. */
+export const timerDelay = (ms: number): number => Math.min(MAX_TIMER_DELAY_MS, Math.max(0, ms))
 
 /** Whether the caller's context counts down (read before the deadline's clock reading). */
 export const countsDown = (original: object): boolean =>

@@ -3,6 +3,7 @@
 // middlewares uses the global ones.
 import { setTimeout as setMiddyTimeout } from 'node:timers'
 import { ENDS_AT_READING, type RequestLike } from '@gateproof/core'
+import { timerDelay } from './context-view.js'
 import type { RequestGuard, TimeoutPhase } from './request-guard.js'
 
 export type Middleware = ((request: RequestLike) => unknown) & { readonly name: string }
@@ -552,7 +553,7 @@ function withinDeadline(
 function deadlineOf(hooks: DeadlineHooks, guard: RequestGuard): Promise<never> {
   if (guard.deadlineReached !== undefined) return guard.deadlineReached
   const reached = new Promise<never>((_resolve, reject) => {
-    const delay = Math.max(0, guard.deadline.at - Date.now())
+    const delay = guard.deadline.at - Date.now()
     if (!Number.isFinite(delay)) return
     guard.deadlineTimer = setTimeout(function deadlineReached() {
       guard.deadlineTimer = undefined
@@ -563,7 +564,7 @@ function deadlineOf(hooks: DeadlineHooks, guard: RequestGuard): Promise<never> {
         return
       }
       reject(hooks.timeOut(guard, guard.racing))
-    }, delay)
+    }, timerDelay(delay))
   })
   // Raced only while a middleware is awaited; once nobody waits, its rejection is nobody's.
   reached.catch(() => {})

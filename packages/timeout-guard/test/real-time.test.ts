@@ -213,4 +213,28 @@ describe('limits beyond what setTimeout can hold', () => {
       process.off('warning', onWarning)
     }
   })
+
+  it('H5: lets an asynchronous before finish when the deadline is further away than a timer can wait', async () => {
+    const guard = timeoutGuard({ ...powertools() })
+    const warnings: string[] = []
+    const onWarning = (warning: Error) => warnings.push(warning.name)
+    process.on('warning', onWarning)
+    const handler = middy(async () => ({ statusCode: 200, body: 'ok' }), guard.plugin)
+      .use(guard)
+      .before(async () => {
+        await sleep(20)
+      })
+
+    try {
+      // The before is raced against the deadline, 3e9 ms away: past 2³¹−1 ms Node fires a timer
+      // after 1 ms.
+      const response = await handler(albEvent(), lambdaContext({ remainingMs: 3e9 }))
+      await sleep(0)
+      expect(response).toEqual({ statusCode: 200, body: 'ok' })
+      expect(findLogs(capture, { message: 'Request timed out' })).toEqual([])
+      expect(warnings).not.toContain('TimeoutOverflowWarning')
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
 })
