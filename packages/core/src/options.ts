@@ -170,25 +170,27 @@ export interface NumberRange {
  */
 export type OptionCheck = OptionAssertion | readonly unknown[] | NumberRange
 
-/** One check per known option, in the order the options are named in messages. */
+/** One check per known option, in the order the options are checked. */
 export type OptionChecks = Readonly<Record<string, OptionCheck>>
 
 /**
  * Checks options against a table instead of one call per option: a part's checks read as
- * data, in one place. An unknown key fails first (its message names the table's keys), then
- * each option in the table's order. Under a `parent` (`deadline: { … }`) the options must be an
- * object and are named with the parent's name (`deadline.maxKeys`).
+ * data, in one place. An unknown key fails first (its message names `known`, by default the
+ * table's keys), then each option in the table's order: with several options wrong, that
+ * order decides which one is reported. Under a `parent` (`deadline: { … }`) the options must
+ * be an object and are named with the parent's name (`deadline.maxKeys`).
  */
 export function assertOptionTable(
   pkg: string,
   options: unknown,
   checks: OptionChecks,
   parent?: string,
+  known: readonly string[] = Object.keys(checks),
 ): void {
   const names = Object.keys(checks)
   const prefix = parent === undefined ? '' : `${parent}.`
-  if (parent === undefined) assertKnownOptions(pkg, options, names)
-  else assertNestedOptions(pkg, parent, options, names)
+  if (parent === undefined) assertKnownOptions(pkg, options, known)
+  else assertNestedOptions(pkg, parent, options, known)
   for (const name of names) {
     const check = checks[name]
     const value = (options as Record<string, unknown>)[name]

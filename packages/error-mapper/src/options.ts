@@ -99,7 +99,9 @@ function fail(message: string, option: string): never {
 /** Checks every option once, when the middleware is built, and fills in the defaults. */
 export function resolveOptions(options: ErrorMapperOptions): ResolvedOptions {
   // Options that set nothing (the preset's default) have nothing to check.
-  if (!setsNothing(options, OPTION_KEYS)) assertOptionTable(PACKAGE, options, checks())
+  if (!setsNothing(options, OPTION_KEYS)) {
+    assertOptionTable(PACKAGE, options, checks(), undefined, OPTION_KEYS)
+  }
   const allRules = [...(options.rules ?? []), ...(options.builtInRules ?? BUILT_IN_RULES)]
   const { logLevels } = options
   return {
@@ -131,22 +133,23 @@ const OPTION_KEYS = [
 ] as const
 
 /**
- * Every option's check, in `OPTION_KEYS` order. Built only when options are checked: built at
- * import, the table would cost a cold start more than its code saves (issue 18).
+ * Every option's check, in the order they were checked before the table (issue 18: with
+ * several options wrong, the same one is reported). Built only when options are checked:
+ * built at import, the table would cost a cold start more than its code saves (issue 18).
  */
 function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
   return {
     format: assertFormat,
     integration: assertIntegration,
+    throttleStatus: assertThrottleStatus,
+    retryAfterSeconds: { min: 1, max: 86_400, integer: true },
     // `null` takes the default, as `undefined` does.
     rules: (_pkg, name, rules) => assertRules(name, rules ?? []),
     builtInRules: (_pkg, name, rules) => assertRules(name, rules ?? BUILT_IN_RULES),
-    throttleStatus: assertThrottleStatus,
-    retryAfterSeconds: { min: 1, max: 86_400, integer: true },
-    logLevels: assertLogLevels,
-    errorTypes: assertErrorTypes,
     metrics: assertMetrics,
     logger: assertLogger,
+    errorTypes: assertErrorTypes,
+    logLevels: assertLogLevels,
     metricErrorTypes: (_pkg, name, listed) => {
       if (listed !== undefined && (!Array.isArray(listed) || !listed.every(isErrorTypeName))) {
         fail('option "metricErrorTypes" must be an array of error type names', name)

@@ -165,3 +165,26 @@ describe('options set to null', () => {
     )
   })
 })
+
+describe('issue 18: with several options wrong, the first one reported is the one reported before the option tables', () => {
+  it('reports in the order the options were checked before (format, integration, throttleStatus, retryAfterSeconds, rules, builtInRules, metrics, logger, errorTypes, logLevels, metricErrorTypes)', () => {
+    expect(() => errorMapper({ throttleStatus: 400, rules: 'x' } as never)).toThrow(
+      'option "throttleStatus" must be 429 or 503, got 400',
+    )
+    expect(() => errorMapper({ retryAfterSeconds: 0, rules: 'x' } as never)).toThrow(
+      'option "retryAfterSeconds" must be an integer from 1 to 86400, got 0',
+    )
+    expect(() => errorMapper({ logLevels: 1, errorTypes: 1 } as never)).toThrow(
+      'option "errorTypes" must be an object',
+    )
+    expect(() => errorMapper({ metrics: {}, logLevels: 1 } as never)).toThrow(
+      'option "metrics" must be a Powertools Metrics instance',
+    )
+  })
+
+  it('still names the options in their documented order when a key is unknown', () => {
+    expect(() => errorMapper({ typo: 1 } as never)).toThrow(
+      'unknown option "typo"; expected one of "format", "integration", "rules", "builtInRules", "throttleStatus", "retryAfterSeconds", "logLevels", "errorTypes", "metrics", "logger", "metricErrorTypes"',
+    )
+  })
+})

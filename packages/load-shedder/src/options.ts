@@ -182,7 +182,9 @@ export function resolveOptions<TEvent>(
   options: LoadShedderOptions<TEvent>,
 ): ResolvedOptions<TEvent> {
   // Options that set nothing (the preset's default) have nothing to check.
-  if (!setsNothing(options, OPTION_KEYS)) assertOptionTable(PKG, options, checks())
+  if (!setsNothing(options, OPTION_KEYS)) {
+    assertOptionTable(PKG, options, checks(), undefined, OPTION_KEYS)
+  }
   const integration =
     options.integration === undefined || options.integration === 'auto'
       ? undefined
@@ -281,49 +283,56 @@ const OPTION_KEYS = [
 ] as const
 
 /**
- * Every option's check, in `OPTION_KEYS` order. Built only when options are checked: built at
- * import, the table would cost a cold start more than its code saves (issue 18).
+ * Every option's check, in the order they were checked before the table (issue 18: with
+ * several options wrong, the same one is reported): the top-level options, then the policies,
+ * each read only then. Built only when options are checked: built at import, the table would
+ * cost a cold start more than its code saves (issue 18).
  */
 function checks(): Record<(typeof OPTION_KEYS)[number], OptionCheck> {
   const limit: NumberRange = { min: 1, max: 1e6, integer: true }
   const upToLambdaLimit: NumberRange = { min: 1, max: 900_000 }
+  const adaptive = policy({
+    algorithm: ['gradient2', 'aimd'],
+    initialLimit: limit,
+    minLimit: limit,
+    maxLimit: limit,
+    tolerance: { min: 1, max: 100 },
+    smoothing: { min: 0.001, max: 1 },
+    backoffRatio: { min: 0.01, max: 0.999 },
+    latencyThresholdMs: upToLambdaLimit,
+  })
   return {
     integration: assertIntegration,
+    metrics: assertMetrics,
+    logger: assertLogger,
     status: assertThrottleStatus,
     dryRun: assertBoolean,
+    inFlight: limit,
+    priority: assertFunction,
+    key: assertFunction,
+    cost: assertFunction,
+    shares: assertShares,
+    integrationTimeoutMs: { ...upToLambdaLimit, nullable: true },
+    marginMs: { min: 0, max: 60_000 },
+    jitter: { min: 0, max: 1 },
+    limiter: assertLimiter,
+    clock: assertClock,
     deadline: policy({
       minRemainingMs: { min: 0, max: 900_000 },
       predict: assertBoolean,
       percentile: { min: 0.01, max: 1 },
       maxKeys: { min: 1, max: 100_000, integer: true },
     }),
-    inFlight: limit,
-    adaptive: policy({
-      algorithm: ['gradient2', 'aimd'],
-      initialLimit: limit,
-      minLimit: limit,
-      maxLimit: limit,
-      tolerance: { min: 1, max: 100 },
-      smoothing: { min: 0.001, max: 1 },
-      backoffRatio: { min: 0.01, max: 0.999 },
-      latencyThresholdMs: upToLambdaLimit,
-    }),
+    adaptive: (pkg, name, value) => {
+      adaptive(pkg, name, value)
+      // Its limits' order before the event-loop policy is checked, as before the table.
+      resolveAdaptive(value as LoadShedderOptions['adaptive'])
+    },
     eventLoop: policy({
       maxDelayMs: { min: 1, max: 60_000 },
       maxUtilization: { min: 0.01, max: 1 },
       sampleIntervalMs: { min: 1, max: 60_000 },
     }),
-    limiter: assertLimiter,
-    priority: assertFunction,
-    shares: assertShares,
-    key: assertFunction,
-    cost: assertFunction,
-    integrationTimeoutMs: { ...upToLambdaLimit, nullable: true },
-    marginMs: { min: 0, max: 60_000 },
-    jitter: { min: 0, max: 1 },
-    clock: assertClock,
-    metrics: assertMetrics,
-    logger: assertLogger,
   }
 }
 

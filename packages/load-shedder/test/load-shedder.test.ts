@@ -779,4 +779,40 @@ describe('loadShedder: options', () => {
   it('accepts a null integrationTimeoutMs (a front door without a timeout)', () => {
     expect(() => loadShedder({ integrationTimeoutMs: null })).not.toThrow()
   })
+
+  // Issue 18: the checks became a table with no behaviour change: with several options wrong,
+  // the one reported is the one reported before — top-level options, then deadline, adaptive
+  // (its limits' order included) and eventLoop — and a getter is read in that order too.
+  it.each([
+    [{ deadline: { bogus: 1 }, jitter: 5 }, 'option "jitter" must be a number from 0 to 1, got 5'],
+    [
+      { adaptive: { minLimit: 5, maxLimit: 2 }, eventLoop: { x: 1 } },
+      'option "adaptive" needs minLimit ≤ initialLimit ≤ maxLimit, got 5, 20, 2',
+    ],
+    [{ metrics: {}, status: 1 }, 'option "metrics" must be a Powertools Metrics instance'],
+    [{ logger: 1, inFlight: 0 }, 'option "logger" must be a Powertools Logger instance or false'],
+    [
+      { deadline: { predict: 1 }, adaptive: true, inFlight: 0.5 },
+      'option "inFlight" must be an integer from 1 to 1000000, got 0.5',
+    ],
+  ])('issue 18: reports %j as it did before the option table', (options, message) => {
+    expect(() => loadShedder(options as never)).toThrow(message)
+  })
+
+  it('issue 18: reads a nested option only after every top-level one, as before the option table', () => {
+    const deadline = {
+      get maxKeys(): number {
+        throw new Error('read too early')
+      },
+    }
+    expect(() => loadShedder({ deadline, jitter: 9 })).toThrow(
+      'option "jitter" must be a number from 0 to 1, got 9',
+    )
+  })
+
+  it('issue 18: an unknown option still lists the options in their documented order', () => {
+    expect(() => loadShedder({ typo: 1 } as never)).toThrow(
+      'unknown option "typo"; expected one of "integration", "status", "dryRun", "deadline", "inFlight", "adaptive", "eventLoop", "limiter", "priority", "shares", "key", "cost", "integrationTimeoutMs", "marginMs", "jitter", "clock", "metrics", "logger"',
+    )
+  })
 })

@@ -48,22 +48,23 @@ export interface ResolvedOptions {
 const KEYS = ['integration', 'mode', 'format', 'metrics', 'logger'] as const
 
 /**
- * Every option's check, in `KEYS` order. Built only when options are checked: built at
- * import, the table would cost a cold start more than its code saves (issue 18).
+ * Every option's check, in the order they were checked before the table (issue 18: with
+ * several options wrong, the same one is reported). Built only when options are checked:
+ * built at import, the table would cost a cold start more than its code saves (issue 18).
  */
 function checks(): Record<(typeof KEYS)[number], OptionCheck> {
   return {
     integration: ['auto', ...SHAPE_TARGETS],
     mode: MODES,
-    format: assertFormat,
     metrics: assertMetrics,
     logger: assertLogger,
+    format: assertFormat,
   }
 }
 
 export function resolveOptions(options: ProxyShapeOptions): ResolvedOptions {
   // Options that set nothing (the preset's default) have nothing to check.
-  if (!setsNothing(options, KEYS)) assertOptionTable(PACKAGE, options, checks())
+  if (!setsNothing(options, KEYS)) assertOptionTable(PACKAGE, options, checks(), undefined, KEYS)
   return {
     integration: options.integration ?? 'auto',
     mode: options.mode ?? 'repair',

@@ -407,4 +407,16 @@ describe('options', () => {
     expect(() => proxyShape(options as never)).toThrow(GateproofOptionsError)
     expect(() => proxyShape(options as never)).toThrow(message)
   })
+
+  it('issue 18: with several options wrong, reports the one it reported before the option table (telemetry before format)', () => {
+    expect(() => proxyShape({ format: 'xml', metrics: {} } as never)).toThrow(
+      'option "metrics" must be a Powertools Metrics instance',
+    )
+    expect(() => proxyShape({ format: 'xml', logger: 1 } as never)).toThrow(
+      'option "logger" must be a Powertools Logger instance or false',
+    )
+    expect(() => proxyShape({ typo: 1 } as never)).toThrow(
+      'unknown option "typo"; expected one of "integration", "mode", "format", "metrics", "logger"',
+    )
+  })
 })
