@@ -28,6 +28,18 @@ export function contextView(original: object): Record<PropertyKey, unknown> {
   return copyContext(original)
 }
 
+/** A prototype not read: the context could not tell it (a Proxy whose trap throws). */
+const UNREAD = Symbol('unread')
+
+/** The context's prototype for `guardView`, or `UNREAD` when reading it throws. */
+export function prototypeOf(original: object): unknown {
+  try {
+    return Object.getPrototypeOf(original)
+  } catch {
+    return UNREAD
+  }
+}
+
 /**
  * Makes a `contextView` the request's: its own handle (even when the caller's context is the
  * view of an enclosing guard) and its countdown, set as own properties before the caller's
@@ -35,12 +47,15 @@ export function contextView(original: object): Record<PropertyKey, unknown> {
  */
 export function guardView(
   view: Record<PropertyKey, unknown>,
-  prototype: unknown,
+  original: object,
+  read: unknown,
   guard: RequestGuard,
   remainingTime: RemainingTime | undefined,
 ): object {
   view[GUARD] = guard.handle
   if (remainingTime !== undefined) view.getRemainingTimeInMillis = remainingTime
+  // Read again to throw here, once the request's guard is stored: it keeps its deadline.
+  const prototype = read === UNREAD ? Object.getPrototypeOf(original) : read
   if (prototype !== Object.prototype && typeof prototype === 'object') {
     Object.setPrototypeOf(view, prototype)
   }

@@ -21,6 +21,7 @@ import {
   deadlineOfContext,
   guardView,
   hasLimit,
+  prototypeOf,
   replaceRemainingTime,
   untilLimit,
 } from './context-view.js'
@@ -155,7 +156,7 @@ export function timeoutGuard<I extends Integration = Integration>(
     const countingDown = countsDown(original)
     // Right after `countsDown` read the same object: V8 then knows its shape and answers from
     // it instead of a runtime call (~130 instructions a request).
-    const prototype: unknown = view === undefined ? undefined : Object.getPrototypeOf(original)
+    const prototype: unknown = view === undefined ? undefined : prototypeOf(original)
     const deadline = deadlineOf(request, original, door)
     const guard = new RequestGuard(request, deadline)
     const state = requestState(request)
@@ -175,7 +176,7 @@ export function timeoutGuard<I extends Integration = Integration>(
         armsMiddyTimer && !loopArms ? armTimeoutGuard.bind(guard, timerOwners) : guard.countdown
     }
     if (view === undefined) throw copyError
-    guard.view = guardView(view, prototype, guard, countdown)
+    guard.view = guardView(view, original, prototype, guard, countdown)
     request.context = guard.view
     return guard
   }
