@@ -55,6 +55,9 @@ const INVOCATIONS: Record<string, Record<string, Invocation[]>> = {
         expect: (r) => {
           expect(r).toMatchObject({ statusCode: 404 })
           expect(JSON.stringify(r.headers)).toContain('application/problem+json')
+          // Issue 18: the reason phrase is `statuses`' own, loaded by the first error: the bundle
+          // must still carry it.
+          expect(JSON.parse(String(r.body))).toMatchObject({ title: 'Not Found' })
         },
       },
     ],
@@ -225,5 +228,8 @@ describe('the README\'s ESM bundling advice (gateproof README, "Bundling")', () 
     // Too little time left (30 s < 60 s): the shedder's refusal, not a 500 from a failed error build.
     expect(refused?.statusCode).toBe(429)
     expect(JSON.stringify(refused?.headers)).toContain('Retry-After')
+    // Issue 18: without http-errors the error is built from `statuses`' reason phrase, which the
+    // bundle still loads (esbuild defines `require` for what it inlined).
+    expect(JSON.parse(String(refused?.body))).toMatchObject({ title: 'Too Many Requests' })
   }, 60_000)
 })
