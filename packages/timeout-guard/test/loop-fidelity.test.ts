@@ -192,48 +192,48 @@ describe('Middy’s standard mode, kept', () => {
     expect({ order, reads }).toEqual({ order: ['response settled', 'requestEnd'], reads: 1 })
   })
 
-  it('keeps the deadline of a request whose context has an accessor that throws (the handler gets the caller’s context)', async () => {
-    const guard = timeoutGuard({ ...powertools(), ...options })
-    const handler = middy(
-      async (_event: unknown, context: unknown) => ({
+  it.each([
+    {
+      what: 'has an accessor that throws',
+      context: () =>
+        Object.defineProperty({ ...lambdaContext() }, 'identity', {
+          enumerable: true,
+          get() {
+            throw new Error('identity getter failed')
+          },
+        }),
+    },
+    {
+      // issue 18: as before the prototype was read early.
+      what: 'cannot tell its prototype (a Proxy whose trap throws)',
+      context: () =>
+        new Proxy(lambdaContext(), {
+          getPrototypeOf() {
+            throw new Error('getPrototypeOf trap failed')
+          },
+        }),
+    },
+  ])(
+    'keeps the deadline of a request whose context $what (the handler gets the caller’s context)',
+    async ({ context }) => {
+      const guard = timeoutGuard({ ...powertools(), ...options })
+      const handler = middy(
+        async (_event: unknown, context: unknown) => ({
+          statusCode: 200,
+          body: String(getDeadline(context) === undefined),
+        }),
+        guard.plugin,
+      ).use(guard)
+      expect(await handler(eventFrom('rest', T0), context())).toEqual({
         statusCode: 200,
-        body: String(getDeadline(context) === undefined),
-      }),
-      guard.plugin,
-    ).use(guard)
-    const context = Object.defineProperty({ ...lambdaContext() }, 'identity', {
-      enumerable: true,
-      get() {
-        throw new Error('identity getter failed')
-      },
-    })
-    expect(await handler(eventFrom('rest', T0), context)).toEqual({ statusCode: 200, body: 'true' })
-    expect(findLogs(capture, { message: 'timeout guard could not arm the deadline' })).toHaveLength(
-      1,
-    )
-    expect(findLogs(capture, { message: /runs without its Middy plugin/ })).toEqual([])
-  })
-
-  it('issue 18: keeps the deadline of a request whose context cannot tell its prototype (a Proxy whose trap throws), as before the prototype was read early', async () => {
-    const guard = timeoutGuard({ ...powertools(), ...options })
-    const handler = middy(
-      async (_event: unknown, context: unknown) => ({
-        statusCode: 200,
-        body: String(getDeadline(context) === undefined),
-      }),
-      guard.plugin,
-    ).use(guard)
-    const context = new Proxy(lambdaContext(), {
-      getPrototypeOf() {
-        throw new Error('getPrototypeOf trap failed')
-      },
-    })
-    expect(await handler(eventFrom('rest', T0), context)).toEqual({ statusCode: 200, body: 'true' })
-    expect(findLogs(capture, { message: 'timeout guard could not arm the deadline' })).toHaveLength(
-      1,
-    )
-    expect(findLogs(capture, { message: /runs without its Middy plugin/ })).toEqual([])
-  })
+        body: 'true',
+      })
+      expect(
+        findLogs(capture, { message: 'timeout guard could not arm the deadline' }),
+      ).toHaveLength(1)
+      expect(findLogs(capture, { message: /runs without its Middy plugin/ })).toEqual([])
+    },
+  )
 
   it('fails an invocation with a null context before any middleware, as Middy does', async () => {
     const guard = timeoutGuard(options)
