@@ -14,7 +14,10 @@ import {
 } from '../src/script.js'
 import {
   expectSameStoredState,
+  gapInIntervals,
   rateRuleSets,
+  resolveRuleSet,
+  setTestTime,
   stubClient,
   withTestTime,
 } from './helpers/rate-rules.js'
@@ -50,12 +53,8 @@ describeWithRedis('the single-rate script decides as the general script does', (
     const admin = redis.server.admin
     let run = 0
     const step = fc.record({
-      // Time passed since the previous request, in emission intervals of the rule.
-      gap: fc.oneof(
-        fc.constant(0),
-        fc.double({ min: 0, max: 3, noNaN: true }),
-        fc.double({ min: 0, max: 2_000_000, noNaN: true }),
-      ),
+      // Time passed since the previous request.
+      gap: gapInIntervals,
       priority: fc.constantFrom(...PRIORITIES),
       cost: fc.oneof(
         { weight: 4, arbitrary: fc.constant(1) },
@@ -66,65 +65,56 @@ describeWithRedis('the single-rate script decides as the general script does', (
       spelledOut: fc.boolean(),
     })
     await fc.assert(
-      fc.asyncProperty(
-        rateRuleSets(step, 25),
-        async ({ perSecond, burst, criticalReserve, sheddableShare, startUs, steps }) => {
-          run += 1
-          const { rules, processWindowMs } = resolveOptions({
-            client,
-            rate: { perSecond, burst },
-            criticalReserve,
-            sheddableShare,
-          })
-          const rate = rules.rates[0]
-          const single = singleRateScript(rules)
-          if (rate === undefined || single === undefined) throw new Error('no single-rate script')
-          const general = withTestTime(limiterScript(rules, processWindowMs).body)
-          const cheap = withTestTime(single.body)
-          const shape = replyShape(rules)
-          const generalKey = `{g${run}}:rate`
-          const singleKey = `{s${run}}:rate`
-          let now = startUs
-          for (const { gap, priority, cost, spelledOut } of steps) {
-            now += Math.floor(gap * rate.interval * 1000)
-            await admin.del('test:time')
-            await admin.rpush('test:time', Math.floor(now / 1e6), now % 1e6)
-            const args = [PRIORITY_INDEX[priority], String(cost)]
-            const plain = priority === 'normal' && cost === 1 && !spelledOut
-            // One transaction: Redis checks expiry against the time EXEC started, so a TAT
-            // with a 1 ms TTL cannot expire between the two scripts and the reads.
-            const results = await admin
-              .multi()
-              .eval(general, 1, generalKey, '', ...args)
-              .eval(cheap, 1, singleKey, ...(plain ? [] : args))
-              .get(generalKey)
-              .get(singleKey)
-              .pttl(generalKey)
-              .pttl(singleKey)
-              // Expiry on the server's clock would race the test's time; an expired TAT and
-              // one in the past decide alike, which the steps with long gaps cover.
-              .persist(generalKey)
-              .persist(singleKey)
-              .exec()
-            if (results === null) throw new Error('transaction aborted')
-            const [[generalError, generalRaw], [singleError, singleRaw]] = results as [
-              [Error | null, unknown],
-              [Error | null, unknown],
-            ]
-            const outcome = (error: Error | null, decode: () => ScriptReply) =>
-              error ? { error: error.message.includes('invalid expire time') } : { reply: decode() }
-            expect(
-              outcome(singleError, () => decodeSingleRateReply(singleRaw, rate, priority)),
-            ).toEqual(
-              outcome(
-                generalError,
-                () => decodeScriptReplies(generalRaw, 1, shape)[0] as ScriptReply,
-              ),
-            )
-            expectSameStoredState(results)
-          }
-        },
-      ),
+      fc.asyncProperty(rateRuleSets(step, 25), async (set) => {
+        run += 1
+        const { rules, processWindowMs, rate } = resolveRuleSet(set)
+        const { startUs, steps } = set
+        const single = singleRateScript(rules)
+        if (single === undefined) throw new Error('no single-rate script')
+        const general = withTestTime(limiterScript(rules, processWindowMs).body)
+        const cheap = withTestTime(single.body)
+        const shape = replyShape(rules)
+        const generalKey = `{g${run}}:rate`
+        const singleKey = `{s${run}}:rate`
+        let now = startUs
+        for (const { gap, priority, cost, spelledOut } of steps) {
+          now += Math.floor(gap * rate.interval * 1000)
+          await setTestTime(admin, now)
+          const args = [PRIORITY_INDEX[priority], String(cost)]
+          const plain = priority === 'normal' && cost === 1 && !spelledOut
+          // One transaction: Redis checks expiry against the time EXEC started, so a TAT
+          // with a 1 ms TTL cannot expire between the two scripts and the reads.
+          const results = await admin
+            .multi()
+            .eval(general, 1, generalKey, '', ...args)
+            .eval(cheap, 1, singleKey, ...(plain ? [] : args))
+            .get(generalKey)
+            .get(singleKey)
+            .pttl(generalKey)
+            .pttl(singleKey)
+            // Expiry on the server's clock would race the test's time; an expired TAT and
+            // one in the past decide alike, which the steps with long gaps cover.
+            .persist(generalKey)
+            .persist(singleKey)
+            .exec()
+          if (results === null) throw new Error('transaction aborted')
+          const [[generalError, generalRaw], [singleError, singleRaw]] = results as [
+            [Error | null, unknown],
+            [Error | null, unknown],
+          ]
+          const outcome = (error: Error | null, decode: () => ScriptReply) =>
+            error ? { error: error.message.includes('invalid expire time') } : { reply: decode() }
+          expect(
+            outcome(singleError, () => decodeSingleRateReply(singleRaw, rate, priority)),
+          ).toEqual(
+            outcome(
+              generalError,
+              () => decodeScriptReplies(generalRaw, 1, shape)[0] as ScriptReply,
+            ),
+          )
+          expectSameStoredState(results)
+        }
+      }),
       { numRuns: 150 },
     )
   })

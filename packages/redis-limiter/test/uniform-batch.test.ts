@@ -12,7 +12,10 @@ import {
 } from '../src/script.js'
 import {
   expectSameStoredState,
+  gapInIntervals,
   rateRuleSets,
+  resolveRuleSet,
+  setTestTime,
   stubClient,
   withTestTime,
 } from './helpers/rate-rules.js'
@@ -41,63 +44,49 @@ describeWithRedis('a batch of normal requests of cost 1 sent as its count', () =
     const admin = redis.server.admin
     let run = 0
     const step = fc.record({
-      // Time passed since the previous batch, in emission intervals of the rule.
-      gap: fc.oneof(
-        fc.constant(0),
-        fc.double({ min: 0, max: 3, noNaN: true }),
-        fc.double({ min: 0, max: 2_000_000, noNaN: true }),
-      ),
+      // Time passed since the previous batch.
+      gap: gapInIntervals,
       count: fc.integer({ min: 1, max: 40 }),
     })
     await fc.assert(
-      fc.asyncProperty(
-        rateRuleSets(step, 12),
-        async ({ perSecond, burst, criticalReserve, sheddableShare, startUs, steps }) => {
-          run += 1
-          const { rules, processWindowMs } = resolveOptions({
-            client,
-            rate: { perSecond, burst },
-            criticalReserve,
-            sheddableShare,
-          })
-          const rate = rules.rates[0]
-          if (rate === undefined) throw new Error('no rate rule')
-          const body = withTestTime(limiterScript(rules, processWindowMs).body)
-          const shape = replyShape(rules)
-          const pairsKey = `{p${run}}:rate`
-          const countKey = `{c${run}}:rate`
-          let now = startUs
-          for (const { gap, count } of steps) {
-            now += Math.floor(gap * rate.interval * 1000)
-            await admin.del('test:time')
-            await admin.rpush('test:time', Math.floor(now / 1e6), now % 1e6)
-            const pairs = Array.from({ length: count }, () => ['2', '1']).flat()
-            // One transaction: Redis checks expiry against the time EXEC started.
-            const results = await admin
-              .multi()
-              .eval(body, 1, pairsKey, '', ...pairs)
-              .eval(body, 1, countKey, '', String(count))
-              .get(pairsKey)
-              .get(countKey)
-              .pttl(pairsKey)
-              .pttl(countKey)
-              .persist(pairsKey)
-              .persist(countKey)
-              .exec()
-            if (results === null) throw new Error('transaction aborted')
-            const [[pairsError, pairsRaw], [countError, countRaw]] = results as [
-              [Error | null, unknown],
-              [Error | null, unknown],
-            ]
-            expect(countError?.message).toBe(pairsError?.message)
-            if (pairsError) continue
-            expect(decodeUniformReplies(countRaw, count, rate)).toEqual(
-              decodeScriptReplies(pairsRaw, count, shape),
-            )
-            expectSameStoredState(results)
-          }
-        },
-      ),
+      fc.asyncProperty(rateRuleSets(step, 12), async (set) => {
+        run += 1
+        const { rules, processWindowMs, rate } = resolveRuleSet(set)
+        const { startUs, steps } = set
+        const body = withTestTime(limiterScript(rules, processWindowMs).body)
+        const shape = replyShape(rules)
+        const pairsKey = `{p${run}}:rate`
+        const countKey = `{c${run}}:rate`
+        let now = startUs
+        for (const { gap, count } of steps) {
+          now += Math.floor(gap * rate.interval * 1000)
+          await setTestTime(admin, now)
+          const pairs = Array.from({ length: count }, () => ['2', '1']).flat()
+          // One transaction: Redis checks expiry against the time EXEC started.
+          const results = await admin
+            .multi()
+            .eval(body, 1, pairsKey, '', ...pairs)
+            .eval(body, 1, countKey, '', String(count))
+            .get(pairsKey)
+            .get(countKey)
+            .pttl(pairsKey)
+            .pttl(countKey)
+            .persist(pairsKey)
+            .persist(countKey)
+            .exec()
+          if (results === null) throw new Error('transaction aborted')
+          const [[pairsError, pairsRaw], [countError, countRaw]] = results as [
+            [Error | null, unknown],
+            [Error | null, unknown],
+          ]
+          expect(countError?.message).toBe(pairsError?.message)
+          if (pairsError) continue
+          expect(decodeUniformReplies(countRaw, count, rate)).toEqual(
+            decodeScriptReplies(pairsRaw, count, shape),
+          )
+          expectSameStoredState(results)
+        }
+      }),
       { numRuns: 100 },
     )
   })

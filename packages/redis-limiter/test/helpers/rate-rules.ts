@@ -1,5 +1,7 @@
 import fc from 'fast-check'
+import type { Redis } from 'ioredis'
 import { expect } from 'vitest'
+import { resolveOptions } from '../../src/options.js'
 
 /** A client the option resolver accepts; the scripts under test run on a real redis-server. */
 export const stubClient = { evalsha: async () => null, eval: async () => null, zrem: async () => 0 }
@@ -13,6 +15,41 @@ export function withTestTime(body: string): string {
   expect(body.split(TIME)).toHaveLength(2)
   return body.replace(TIME, "call('LRANGE', 'test:time', 0, 1)")
 }
+
+/** Sets the time `withTestTime` scripts read: `now` in µs, as `TIME` gives it. */
+export async function setTestTime(admin: Redis, now: number): Promise<void> {
+  await admin.del('test:time')
+  await admin.rpush('test:time', Math.floor(now / 1e6), now % 1e6)
+}
+
+/** The resolved rules of a generated rule set, and its one rate rule. */
+export function resolveRuleSet(set: {
+  perSecond: number
+  burst: number
+  criticalReserve: number
+  sheddableShare: number
+}) {
+  const { perSecond, burst, criticalReserve, sheddableShare } = set
+  const resolved = resolveOptions({
+    client: stubClient,
+    rate: { perSecond, burst },
+    criticalReserve,
+    sheddableShare,
+  })
+  const rate = resolved.rules.rates[0]
+  if (rate === undefined) throw new Error('no rate rule')
+  return { ...resolved, rate }
+}
+
+/**
+ * Time passed between two steps, in emission intervals of the rule: none, a few (the TAT just
+ * ahead or behind), or long enough for any stored state to expire.
+ */
+export const gapInIntervals = fc.oneof(
+  fc.constant(0),
+  fc.double({ min: 0, max: 3, noNaN: true }),
+  fc.double({ min: 0, max: 2_000_000, noNaN: true }),
+)
 
 /**
  * One rate rule, its priority shares and a start time in µs, with up to `maxSteps` of `step`:
