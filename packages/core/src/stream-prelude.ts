@@ -1,4 +1,4 @@
-import { isValidHeaderName, sanitizeHeaderValue } from './headers.js'
+import { isValidHeaderName, sanitizeHeaderValue, setOwnEntry } from './headers.js'
 import { type Integration, isObject } from './integration.js'
 import { isValidStatus } from './status.js'
 
@@ -31,11 +31,27 @@ export type PreludeCheck =
 const isCleanText = (value: unknown): value is string =>
   typeof value === 'string' && sanitizeHeaderValue(value) === value.trim()
 
+/** A new array of the items of `value`, each read once, if it is an array of clean text. */
+function cleanTextList(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined
+  const list: string[] = []
+  // An index loop, not slice/map: those would ask the array's own constructor to build the copy.
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index]
+    if (!isCleanText(item)) return undefined
+    list.push(item)
+  }
+  return list
+}
+
 /**
  * Checks, without repairing, that `response` minus its body is a prelude the front door
  * accepts: an integer status from 100 to 599, token header names with clean string
  * values, clean string cookies, and `multiValueHeaders` only where REST reads them.
  * Keys outside `PRELUDE_KEYS` are left out of the prelude (Middy would send them, ST27).
+ * The prelude it returns is a plain copy of the values it checked, read once: the runtime
+ * serialises it with `JSON.stringify`, which would otherwise call a `toJSON` of the
+ * handler's maps or read a getter a second time, and send what was never checked (ST3).
  * This is the last line: repairs belong to `streamShape`.
  */
 export function checkPrelude(response: unknown, integration?: Integration): PreludeCheck {
@@ -47,12 +63,14 @@ export function checkPrelude(response: unknown, integration?: Integration): Prel
   if (headers !== undefined && headers !== null) {
     if (!isObject(headers)) problems.push('headers is not an object')
     else {
+      const copy: Record<string, string> = {}
       for (const [name, value] of Object.entries(headers)) {
         if (!isValidHeaderName(name))
           problems.push(`header name ${JSON.stringify(name)} is invalid`)
         if (!isCleanText(value)) problems.push(`header ${JSON.stringify(name)} is not clean text`)
+        else setOwnEntry(copy, name, value)
       }
-      prelude.headers = headers as Record<string, string>
+      prelude.headers = copy
     }
   }
   if (multiValueHeaders !== undefined && multiValueHeaders !== null) {
@@ -60,20 +78,22 @@ export function checkPrelude(response: unknown, integration?: Integration): Prel
       problems.push(`multiValueHeaders is not read by ${integration}`)
     } else if (!isObject(multiValueHeaders)) problems.push('multiValueHeaders is not an object')
     else {
+      const copy: Record<string, string[]> = {}
       for (const [name, values] of Object.entries(multiValueHeaders)) {
         if (!isValidHeaderName(name))
           problems.push(`header name ${JSON.stringify(name)} is invalid`)
-        if (!Array.isArray(values) || !values.every(isCleanText)) {
+        const list = cleanTextList(values)
+        if (list === undefined) {
           problems.push(`multiValueHeaders ${JSON.stringify(name)} is not a list of clean text`)
-        }
+        } else setOwnEntry(copy, name, list)
       }
-      prelude.multiValueHeaders = multiValueHeaders as Record<string, string[]>
+      prelude.multiValueHeaders = copy
     }
   }
   if (cookies !== undefined && cookies !== null) {
-    if (!Array.isArray(cookies) || !cookies.every(isCleanText)) {
-      problems.push('cookies is not a list of clean text')
-    } else prelude.cookies = cookies as string[]
+    const list = cleanTextList(cookies)
+    if (list === undefined) problems.push('cookies is not a list of clean text')
+    else prelude.cookies = list
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, prelude }
 }
