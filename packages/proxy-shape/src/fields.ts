@@ -6,6 +6,7 @@ import {
   isBinary,
   isMap,
   isOwn,
+  isSendableHeaderName,
   jsonValue,
   serialise,
   toBase64,
@@ -138,7 +139,7 @@ export function readMultiValueHeaders(
     const values = jsonValue(value[name], name)
     if (isAbsent(values)) continue
     const at = memberPath(path, name)
-    if (splits(name, typeof values === 'string' ? values : undefined, at, pass)) continue
+    if (splits(name, values, at, pass)) continue
     if (Array.isArray(values)) {
       readMultiValueItems(name, values, at, pass)
     } else if (values === null) {
@@ -308,14 +309,28 @@ export function readBody(value: unknown, pass: Pass): BodyOutcome {
 }
 
 /**
- * H3: a header name or text value with CR, LF or NUL is a violation of its own kind; the
- * repair leaves the header out. True when the header was dropped.
+ * H3: a header name or text value with CR, LF or NUL is a violation of its own kind; a name
+ * no front door can send as meant (empty, whitespace, a colon, non-ASCII) is a `header-field`
+ * one. The repair leaves the header out. True when the header was dropped.
  */
 function splits(name: string, value: unknown, path: string, pass: Pass): boolean {
-  if (!hasSplittingChars(name) && !(typeof value === 'string' && hasSplittingChars(value))) {
-    return false
+  if (hasSplittingChars(name) || (typeof value === 'string' && hasSplittingChars(value))) {
+    pass.flag(
+      'control-characters',
+      path,
+      'header name or value holds CR, LF or NUL; header removed',
+    )
+    return true
   }
-  pass.flag('control-characters', path, 'header name or value holds CR, LF or NUL; header removed')
+  // A value JSON leaves out sends no header line, whatever its name.
+  if (isSendableHeaderName(name) || isAbsent(value)) return false
+  // The stream tap's rule for the same fault; no facts row covers it (none of H2-6, A2).
+  pass.flag(
+    'header-field',
+    path,
+    'header name is empty or holds whitespace, a colon or a non-ASCII character; header removed',
+    false,
+  )
   return true
 }
 

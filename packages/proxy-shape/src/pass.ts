@@ -25,10 +25,13 @@ export class Pass {
     readonly repairing: boolean,
   ) {}
 
-  /** A violation that can be repaired. */
-  flag(rule: ViolationRule, path: string, message: string): void {
+  /**
+   * A violation that can be repaired; its message cites the front door's facts row for the
+   * rule unless `cite` is false (a rule that also covers what no row describes).
+   */
+  flag(rule: ViolationRule, path: string, message: string, cite = true): void {
     if (this.repairing) return
-    const row = this.profile.rows[rule]
+    const row = cite ? this.profile.rows[rule] : undefined
     const violation = { path, rule, message: row === undefined ? message : `${message} (${row})` }
     if (this.violations) this.violations.push(violation)
     else this.violations = [violation]

@@ -1,5 +1,6 @@
 import { hasSplittingChars, isValidStatus } from '@gateproof/core'
 import type { ShapeProfile } from './profiles.js'
+import { isSendableHeaderName } from './values.js'
 
 const ownProperty = Object.prototype.hasOwnProperty
 
@@ -60,8 +61,9 @@ export function isPlainlyValid(result: unknown, profile: ShapeProfile): boolean 
       for (const name in headers) {
         const value = headers[name]
         if (typeof value !== 'string') return false
-        // H3: CR, LF or NUL anywhere in a header takes the full walk.
-        if (hasSplittingChars(name) || hasSplittingChars(value)) return false
+        // H3: a name that cannot be sent (CR, LF and NUL included) or a value with CR, LF or
+        // NUL takes the full walk.
+        if (!isSendableHeaderName(name) || hasSplittingChars(value)) return false
         const line = name.length + value.length + 4
         headerChars += line
         if (line > longestLine) longestLine = line
@@ -78,7 +80,7 @@ export function isPlainlyValid(result: unknown, profile: ShapeProfile): boolean 
     if (!isLiteral(multiValueHeaders)) return false
     for (const name in multiValueHeaders) {
       const values = multiValueHeaders[name]
-      if (!Array.isArray(values) || hasSplittingChars(name)) return false
+      if (!Array.isArray(values) || !isSendableHeaderName(name)) return false
       for (let i = 0; i < values.length; i++) {
         const value: unknown = values[i]
         if (typeof value !== 'string' || hasSplittingChars(value)) return false

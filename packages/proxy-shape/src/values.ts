@@ -12,6 +12,17 @@ const ownProperty = Object.prototype.hasOwnProperty
  */
 export const isOwn = (object: object, key: string): boolean => ownProperty.call(object, key)
 
+// Visible ASCII but the colon: `!`–`9` and `;`–`~`.
+const SENDABLE_NAME = /^[!-9;-~]+$/
+
+/**
+ * H3: a header name a front door can put on the wire as the header the handler meant. An empty
+ * name, whitespace, a colon, a control character or a non-ASCII letter ends or splits the field
+ * name (`a b: v`, `X-A: 1: v`, `: v`); the stream tap and the error renderer hold names to RFC
+ * 9110 tokens, a subset of these.
+ */
+export const isSendableHeaderName = (name: string): boolean => SENDABLE_NAME.test(name)
+
 export const isBinary = (value: unknown): value is ArrayBufferView | ArrayBuffer =>
   ArrayBuffer.isView(value) || value instanceof ArrayBuffer
 
