@@ -186,8 +186,25 @@ export const authorizerShape = <T extends AuthorizerTypeOption = 'auto'>(
   }
 
   const authorizerShapeOnError = (request: RequestLike): void => {
-    settleError(request)
+    if (request.response === undefined) settleError(request)
+    else settleErrorOutput(request)
     if (pluginInUse) request.internal[CHECKED] = request.response
+  }
+
+  /**
+   * An inner `onError` answered the error by setting `request.response` without returning
+   * it (as most do): Middy runs this `onError` next and then sends that output, so it is
+   * judged like any other output — never marked checked unseen (AZ11, AZ16, AZ32).
+   */
+  function settleErrorOutput(request: RequestLike): void {
+    try {
+      settleOutput(request)
+    } catch (error) {
+      // settleOutput throws only its exact `Unauthorized` (AZ9); Middy rethrows
+      // `request.error` when no output is left.
+      request.response = undefined
+      request.error = error
+    }
   }
 
   function settleError(request: RequestLike): void {
