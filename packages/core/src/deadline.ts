@@ -123,9 +123,11 @@ export function computeDeadline(
       : (options.integrationTimeoutMs ??
         (integration ? DEFAULT_INTEGRATION_TIMEOUT_MS[integration] : undefined))
   const arrivalAt = gatewayArrivalTime(event, integration)
+  // The gateway received the request before the function did: an arrival stamped later than
+  // `now` is the gateway's clock running ahead, and its timer started no later than `now` (§4).
   const gatewayDeadlineAt =
     integrationTimeoutMs !== undefined && arrivalAt !== undefined
-      ? arrivalAt + integrationTimeoutMs
+      ? (arrivalAt < now ? arrivalAt : now) + integrationTimeoutMs
       : undefined
   const lambdaDeadlineAt =
     typeof remaining === 'number' && Number.isFinite(remaining) ? now + remaining : undefined
