@@ -104,7 +104,7 @@ export const CHECK_OPTIONS: CheckOption[] = [
     name: 'timeout-ms',
     type: 'string',
     value: '<n>',
-    help: 'how long to wait for the handler (default: the integration timeout, else the function timeout)',
+    help: 'how long to wait for the handler (default: the integration timeout, else the function timeout; never past the function timeout)',
     apply: (value, s) => {
       s.timeoutMs = wholeNumber('timeout-ms', String(value))
     },
@@ -319,16 +319,19 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
     dispose = found.dispose
     for (const subject of found.subjects) {
       const gatewayTimeoutMs = DEFAULT_INTEGRATION_TIMEOUT_MS[subject.integration]
-      const waitMs = settings.timeoutMs ?? gatewayTimeoutMs ?? settings.functionTimeoutMs
+      // Lambda ends the invocation at the function's timeout whatever the gateway would wait (F-timeout).
+      const functionTimeoutMs = settings.functionTimeoutMs
+      const wantedMs = settings.timeoutMs ?? gatewayTimeoutMs ?? functionTimeoutMs
+      const waitMs = Math.min(wantedMs, functionTimeoutMs)
       // A streaming handler (awslambda.streamifyResponse) is invoked with a response stream.
       const streaming = (subject.handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING]
       for (const send of subject.sends) {
         if (streaming === 'response') {
           // STREAM mode's integration timeout reaches the function's own (ST5).
-          const streamWaitMs = settings.timeoutMs ?? settings.functionTimeoutMs
+          const streamWaitMs = Math.min(settings.timeoutMs ?? functionTimeoutMs, functionTimeoutMs)
           const streamed = await invokeStreamingOnce(subject.handler, send.event, {
             waitMs: streamWaitMs,
-            functionTimeoutMs: settings.functionTimeoutMs,
+            functionTimeoutMs,
           })
           results.push(
             judgeStreamed(subject.integration, send, streamed, {
@@ -340,8 +343,13 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
         }
         const outcome = await invokeOnce(subject.handler, send.event, {
           waitMs,
-          functionTimeoutMs: settings.functionTimeoutMs,
-          gatewayTimeout: gatewayTimeoutMs !== undefined && waitMs <= gatewayTimeoutMs,
+          functionTimeoutMs,
+          // The gateway gives up first unless the function's own timeout comes sooner (a tie is
+          // the gateway's: its clock started before the invocation).
+          gatewayTimeout:
+            gatewayTimeoutMs !== undefined &&
+            wantedMs <= gatewayTimeoutMs &&
+            wantedMs <= functionTimeoutMs,
         })
         results.push(
           judge(subject.integration, send, outcome, {

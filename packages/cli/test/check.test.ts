@@ -154,6 +154,30 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(alb).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
   })
 
+  it('a handler still running at --function-timeout-ms is the function timeout, before the gateway gives up: REST 502, Function URL 502 (F-timeout)', async () => {
+    // Lambda ends the invocation at the function's timeout; a wait that lasted the integration
+    // timeout (29 s) reported a slow handler as the 200 it would never get to send.
+    const { code, report } = await checkJson([
+      `${handlers}#hangs`,
+      '--integration',
+      'rest',
+      '--integration',
+      'function-url',
+      '--route',
+      'GET /health',
+      '--function-timeout-ms',
+      '40',
+    ])
+    expect(code).toBe(1)
+    const [rest, url] = report.results.filter((r) => r.probe === 'ordinary request')
+    expect(rest).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
+    expect(rest?.findings[0]).toMatchObject({
+      rule: 'timeout',
+      message: 'the handler did not answer within 40 ms',
+    })
+    expect(url).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
+  })
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)
