@@ -100,8 +100,11 @@ export const END: unique symbol = Symbol('gateproof.stream.end')
 interface NodeReadableState {
   readonly errored?: unknown
   readonly readableEnded?: boolean
+  readonly destroyed?: boolean
   destroy(error?: Error): void
 }
+
+const closedEarly = () => new Error('the body stream closed before its end')
 
 /** A Node Readable read in paused mode: `read()` while it has data, an event only when it has none. */
 function fromNodeReadable(stream: NodeJS.ReadableStream & NodeReadableState): BodySource {
@@ -113,6 +116,9 @@ function fromNodeReadable(stream: NodeJS.ReadableStream & NodeReadableState): Bo
     if (chunk !== null) return chunk
     if (stream.readableEnded) return END
     if (stream.errored) throw stream.errored
+    // Destroyed before its end, with nothing left to read: no event will come (its
+    // 'close' may be gone already), so waiting would last until a deadline, or forever.
+    if (stream.destroyed) throw closedEarly()
     return PENDING
   }
   return {
@@ -132,7 +138,7 @@ function fromNodeReadable(stream: NodeJS.ReadableStream & NodeReadableState): Bo
         const closed = () => {
           cleanup()
           if (stream.readableEnded) resolve({ done: true, value: undefined })
-          else reject(stream.errored ?? new Error('the body stream closed before its end'))
+          else reject(stream.errored ?? closedEarly())
         }
         function attempt() {
           let item: unknown
