@@ -47,6 +47,8 @@ export function gateproofMiddlewares<TEvent = unknown>(
 /** The parts in `.use()` order, and those `gateproof()` may fold into one middleware. */
 interface ComposedParts extends GateproofParts {
   foldable: FoldableParts | undefined
+  /** `options.decorators`, each `onError` made tolerant (see `tolerantOnError`). */
+  decorators: MiddlewareObj[]
 }
 
 type Phase = (request: RequestLike) => unknown
@@ -119,15 +121,10 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
       ? { executionMode: streamingMode }
       : undefined
 
-  const middlewares = [
-    shape,
-    ...(options.decorators ?? []),
-    guard,
-    deadline,
-    errors,
-    shedder,
-    mapper,
-  ].filter((part): part is NonNullable<typeof part> => part !== undefined) as MiddlewareObj[]
+  const decorators = (options.decorators ?? []).map(tolerantMiddleware)
+  const middlewares = [shape, ...decorators, guard, deadline, errors, shedder, mapper].filter(
+    (part): part is NonNullable<typeof part> => part !== undefined,
+  ) as MiddlewareObj[]
   // streamShape needs no plugin hooks; proxyShape's cover early responses.
   const shapeHooks = streaming ? undefined : (shape as WithPlugin | undefined)
   const foldable =
@@ -144,11 +141,74 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
           guard,
           shedder,
           mapper,
-          adjacentAfters: (options.decorators ?? []).length === 0,
+          adjacentAfters: decorators.length === 0,
           atArrival: (options.timeoutGuard || undefined)?.executionMode === undefined,
         } as unknown as FoldableParts)
       : undefined
-  return { plugin: gateproofPlugin(shapeHooks, guard, shedder, mode), middlewares, foldable }
+  return {
+    plugin: gateproofPlugin(shapeHooks, guard, shedder, mode),
+    middlewares,
+    foldable,
+    decorators,
+  }
+}
+
+type OnError = NonNullable<MiddlewareObj['onError']>
+
+/**
+ * H1, §2.1: Middy ends its onError chain at the first `onError` that throws and rejects the
+ * invocation with that error, so gateproof's mapper and proxy shape, whose `onError`s run
+ * after a decorator's or your own, never answer it: the client gets the gateway's 502 (500 on
+ * HTTP API). A middleware that logs and rethrows `request.error`, converts an error by throwing
+ * another, or has a bug, would do that. Wrapped, its throw is taken as Middy takes it — the
+ * request's error now, with the error before as its `cause`, no response — and the chain goes
+ * on, so the front door's answer is still gateproof's. For an event of no HTTP front door
+ * gateproof's parts step aside and Middy rethrows that error, as before (H2).
+ */
+function tolerantOnError(onError: OnError): OnError {
+  const adopt = (request: RequestLike, error: unknown): undefined => {
+    if (error !== request.error && typeof error === 'object' && error !== null) {
+      try {
+        ;(error as { cause?: unknown }).cause ??= request.error
+      } catch {
+        // frozen, or a hostile `cause`: the error is answered all the same
+      }
+    }
+    request.error = error
+    request.response = undefined
+    return undefined
+  }
+  function tolerant(request: RequestLike): unknown {
+    let result: unknown
+    try {
+      result = (onError as (request: RequestLike) => unknown)(request)
+    } catch (error) {
+      return adopt(request, error)
+    }
+    return result instanceof Promise ? result.catch((error) => adopt(request, error)) : result
+  }
+  // Middy's `beforeMiddleware`/`afterMiddleware` hooks report a middleware by its name.
+  Object.defineProperty(tolerant, 'name', { value: onError.name })
+  return tolerant as OnError
+}
+
+function tolerantMiddleware(middleware: MiddlewareObj): MiddlewareObj {
+  if (typeof middleware.onError !== 'function') return middleware
+  return { ...middleware, onError: tolerantOnError(middleware.onError) }
+}
+
+/** The handler's `.use()` and `.onError()`, with each `onError` added made tolerant. */
+function withTolerantOnErrors<T extends MiddyfiedHandler>(handler: T): T {
+  const use = handler.use
+  const onError = handler.onError
+  handler.use = ((middlewares: MiddlewareObj | MiddlewareObj[]) =>
+    use(
+      Array.isArray(middlewares)
+        ? middlewares.map(tolerantMiddleware)
+        : tolerantMiddleware(middlewares),
+    )) as T['use']
+  handler.onError = ((middleware: OnError) => onError(tolerantOnError(middleware))) as T['onError']
+  return handler
 }
 
 /**
@@ -327,9 +387,9 @@ export function gateproof(
   handler: GateproofHandler<never, unknown>,
   options: GateproofOptions<never> = {},
 ): never {
-  const { plugin, middlewares, foldable } = composeParts(options)
-  const used = foldable === undefined ? middlewares : foldParts(foldable, options.decorators ?? [])
-  return middy(handler as never, plugin as never).use(used as never) as never
+  const { plugin, middlewares, foldable, decorators } = composeParts(options)
+  const used = foldable === undefined ? middlewares : foldParts(foldable, decorators)
+  return withTolerantOnErrors(middy(handler as never, plugin as never).use(used as never)) as never
 }
 
 gateproof.middlewares = gateproofMiddlewares
