@@ -38,9 +38,13 @@ export interface CheckSettings {
   /** The lowest severity that fails the run (exit 1). */
   failOn: Severity
   timeoutMs?: number
-  functionTimeoutMs: number
+  /** `--function-timeout-ms`; without it, each template function's `Timeout`, else 30 000. */
+  functionTimeoutMs?: number
   albMultiValueHeaders: boolean
 }
+
+/** The function timeout `check` assumes without `--function-timeout-ms` or a template's `Timeout`. */
+const DEFAULT_FUNCTION_TIMEOUT_MS = 30_000
 
 export type CheckOption = SettingOption<CheckSettings>
 
@@ -113,9 +117,10 @@ export const CHECK_OPTIONS: CheckOption[] = [
     name: 'function-timeout-ms',
     type: 'string',
     value: '<n>',
-    help: "the function's configured timeout: the context's remaining time (default 30000)",
+    help: "the function's configured timeout: the context's remaining time (default: the template's Timeout, else 30000)",
     apply: (value, s) => {
-      s.functionTimeoutMs = wholeNumber('function-timeout-ms', String(value)) ?? 30_000
+      s.functionTimeoutMs =
+        wholeNumber('function-timeout-ms', String(value)) ?? DEFAULT_FUNCTION_TIMEOUT_MS
     },
   },
   {
@@ -162,7 +167,6 @@ export function parseCheckArgs(argv: string[]): {
     routes: [],
     json: false,
     failOn: 'warning',
-    functionTimeoutMs: 30_000,
     albMultiValueHeaders: false,
   }
   for (const option of CHECK_OPTIONS) {
@@ -179,7 +183,13 @@ export function parseCheckArgs(argv: string[]): {
 interface Subject {
   integration: Integration
   handler: AnyHandler
-  sends: Array<{ name: string; request: string; event: unknown }>
+  sends: Array<{
+    name: string
+    request: string
+    event: unknown
+    /** The template function's `Timeout` behind the route, in ms. */
+    functionTimeoutMs?: number
+  }>
 }
 
 async function userEvents(settings: CheckSettings, cwd: string) {
@@ -223,7 +233,16 @@ async function subjects(
           cwd: io.cwd,
         })
         disposers.push(app.dispose)
-        const sends = app.routes.flatMap((route) => probesFor(integration, route))
+        const sends = app.routes.flatMap((route) => {
+          // Each route's function has its own timeout (Lambda's default 3 s when unset).
+          const timeoutMs =
+            route.functionId === undefined
+              ? undefined
+              : template.app.functions[route.functionId]?.timeoutMs
+          return probesFor(integration, route).map((probe) =>
+            timeoutMs === undefined ? probe : { ...probe, functionTimeoutMs: timeoutMs },
+          )
+        })
         found.push({ integration, handler: app.handler, sends })
       }
       if (found.length === 0) throw new UsageError('the template has no routes for that front door')
@@ -319,13 +338,14 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
     dispose = found.dispose
     for (const subject of found.subjects) {
       const gatewayTimeoutMs = DEFAULT_INTEGRATION_TIMEOUT_MS[subject.integration]
-      // Lambda ends the invocation at the function's timeout whatever the gateway would wait (F-timeout).
-      const functionTimeoutMs = settings.functionTimeoutMs
-      const wantedMs = settings.timeoutMs ?? gatewayTimeoutMs ?? functionTimeoutMs
-      const waitMs = Math.min(wantedMs, functionTimeoutMs)
       // A streaming handler (awslambda.streamifyResponse) is invoked with a response stream.
       const streaming = (subject.handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING]
       for (const send of subject.sends) {
+        // Lambda ends the invocation at the function's timeout whatever the gateway would wait (F-timeout).
+        const functionTimeoutMs =
+          settings.functionTimeoutMs ?? send.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS
+        const wantedMs = settings.timeoutMs ?? gatewayTimeoutMs ?? functionTimeoutMs
+        const waitMs = Math.min(wantedMs, functionTimeoutMs)
         if (streaming === 'response') {
           // STREAM mode's integration timeout reaches the function's own (ST5).
           const streamWaitMs = Math.min(settings.timeoutMs ?? functionTimeoutMs, functionTimeoutMs)

@@ -119,7 +119,7 @@ export const SERVE_OPTIONS: ServeOption[] = [
   gatewayWholeNumber(
     'function-timeout-ms',
     'functionTimeoutMs',
-    "the function's configured timeout (default 30000)",
+    "the function's configured timeout (default: each template function's Timeout, else 30000)",
   ),
   gatewayWholeNumber(
     'reserved-concurrency',
@@ -313,6 +313,7 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
       ...settings.gateway,
       ...(await authorizerOption(settings, integration, io)),
       ...(served.routeAuthorizers ? { routeAuthorizers: served.routeAuthorizers } : {}),
+      ...functionTimeouts(settings, served),
       handler: served.handler,
       integration,
       routes: served.routes,
@@ -354,6 +355,8 @@ interface Served {
   routes: string[]
   describe: string[]
   routeAuthorizers?: LocalGatewayOptions['routeAuthorizers']
+  /** Each route's function timeout from the template (its function's `Timeout`). */
+  routeFunctionTimeoutMs?: Record<string, number>
   dispose(): void
 }
 
@@ -387,6 +390,15 @@ async function fromTemplate(
       routes: app.routes.map((route) => `${route.method} ${route.path}`),
       describe: app.describe,
       ...(app.routeAuthorizers ? { routeAuthorizers: app.routeAuthorizers } : {}),
+      routeFunctionTimeoutMs: Object.fromEntries(
+        app.routes.flatMap((route) => {
+          const fn =
+            route.functionId === undefined ? undefined : template.app.functions[route.functionId]
+          return fn?.timeoutMs === undefined
+            ? []
+            : [[`${route.method} ${route.path}`, fn.timeoutMs]]
+        }),
+      ),
       dispose: () => {
         app.dispose()
         template.dispose()
@@ -396,6 +408,21 @@ async function fromTemplate(
     template.dispose()
     throw error
   }
+}
+
+/**
+ * The function timeouts of a template's routes, as deployed: each function's own `Timeout`
+ * (Lambda's default 3 s when unset), unless `--function-timeout-ms` sets one for all.
+ */
+function functionTimeouts(
+  settings: ServeSettings,
+  served: Served,
+): Pick<LocalGatewayOptions, 'functionTimeoutMs' | 'routeFunctionTimeoutMs'> {
+  const byRoute = served.routeFunctionTimeoutMs ?? {}
+  const timeouts = Object.values(byRoute)
+  if (settings.gateway.functionTimeoutMs !== undefined || timeouts.length === 0) return {}
+  // The longest as the default: a route without its own never ends sooner than one with it.
+  return { functionTimeoutMs: Math.max(...timeouts), routeFunctionTimeoutMs: byRoute }
 }
 
 /** The local gateway's `authorizer` option from `--authorizer`, `--authorizer-type`, `--identity-source`. */

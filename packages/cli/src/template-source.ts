@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
-import { loadTemplates, type Template } from '@gateproof/observability'
+import { buildModel, loadTemplates, type Template } from '@gateproof/observability'
 import { UsageError } from './command.js'
 import { importModule } from './load-handler.js'
 import { readTemplateApp, type TemplateApp } from './template.js'
@@ -56,6 +56,11 @@ async function read(file: string, source: string, dispose: () => void): Promise<
       { Resources: template.resources, Globals: template.globals },
       baseDir,
     )
+    // Each function's own timeout, read as doctor reads it (Globals, Lambda's 3 s default).
+    for (const [id, fn] of buildModel(template).functions) {
+      const found = stack.functions[id]
+      if (found && fn.timeout !== undefined && fn.timeout > 0) found.timeoutMs = fn.timeout * 1000
+    }
     app.routes.push(...stack.routes)
     Object.assign(app.functions, stack.functions)
   }

@@ -38,6 +38,11 @@ export interface TemplateFunction {
   inline?: { code: string; handler: string }
   /** Where the code was looked for, to say so when it was not found. */
   searched: string[]
+  /**
+   * The function's `Timeout` in ms (SAM `Globals` included; Lambda's default, 3 s, when unset);
+   * undefined when it is an intrinsic the template alone cannot resolve.
+   */
+  timeoutMs?: number
 }
 
 export interface TemplateApp {

@@ -178,6 +178,27 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(url).toMatchObject({ outcome: 'function-timeout', client: { status: 502 } })
   })
 
+  it("--template: each route's function ends at its own Timeout (SAM Globals' 1 s, or 5 s of its own), as deployed (F-timeout)", async () => {
+    const { code, report } = await checkJson(['--template', `${fixtures}sam-timeouts.yaml`])
+    expect(code).toBe(1)
+    const ordinary = (request: string) =>
+      report.results.find((r) => r.probe === 'ordinary request' && r.request === request)
+    // The same 1.2 s of work: past ShortFunction's 1 s, within LongFunction's 5 s.
+    expect(ordinary('GET /short')).toMatchObject({
+      outcome: 'function-timeout',
+      client: { status: 502, body: '{"message": "Internal server error"}' },
+    })
+    expect(ordinary('GET /short')?.findings[0]).toMatchObject({
+      rule: 'timeout',
+      message: 'the handler did not answer within 1000 ms',
+    })
+    expect(ordinary('GET /long')).toMatchObject({
+      outcome: 'returned',
+      client: { status: 200, body: 'done' },
+      findings: [],
+    })
+  }, 30_000)
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)

@@ -160,6 +160,30 @@ describe('gateproof serve --template (issue 13: routes and functions from the te
   })
 })
 
+describe('gateproof serve --template: each function times out as deployed (F-timeout)', () => {
+  it("each route's function ends at its own Timeout (SAM Globals' 1 s, or 5 s of its own): REST 502 on one, 200 on the other", async () => {
+    const { url, out } = await serveFull(['--template', `${fixtures}sam-timeouts.yaml`])
+    // The same 1.2 s of work: past ShortFunction's 1 s, within LongFunction's 5 s.
+    const short = await fetch(`${url}/short`)
+    expect(short.status).toBe(502)
+    expect(await short.json()).toEqual({ message: 'Internal server error' })
+    expect(out()).toContain('GET /short → function-timeout → 502')
+    const long = await fetch(`${url}/long`)
+    expect(long.status).toBe(200)
+    expect(await long.text()).toBe('done')
+  })
+
+  it('--function-timeout-ms sets one timeout for every function, the template’s notwithstanding', async () => {
+    const url = await serve([
+      '--template',
+      `${fixtures}sam-timeouts.yaml`,
+      '--function-timeout-ms',
+      '5000',
+    ])
+    expect((await fetch(`${url}/short`)).status).toBe(200)
+  })
+})
+
 describe('gateproof serve: options come from one table', () => {
   it('every flag in the table appears in --help with its description', async () => {
     const io = memoryIo()

@@ -57,6 +57,11 @@ export interface LocalGatewayOptions {
    */
   routeAuthorizers?: Record<string, LocalAuthorizerOptions | null>
   /**
+   * The function timeout per route, when different functions stand behind the routes (each has
+   * its own `Timeout`): keys as in `routeAuthorizers`; a route not listed gets `functionTimeoutMs`.
+   */
+  routeFunctionTimeoutMs?: Record<string, number>
+  /**
    * REST `STREAM` routes (a streaming handler): the idle timeout between chunks, default
    * 300 000 (Regional, ST5); a stream silent that long is cut.
    */
@@ -99,6 +104,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       ? undefined
       : (options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration])
   const functionTimeoutMs = options.functionTimeoutMs ?? 30_000
+  const functionTimeoutFor = routeFunctionTimeouts(options, functionTimeoutMs)
   const authorizerFor = routeAuthorizers(options)
   let inFlight = 0
 
@@ -125,14 +131,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       event = withAuthorizer(event, authorization.authorizer, options.integration)
     }
     if (isStreamingHandler(options.handler) && streamsTo(options.integration)) {
-      return streamExchange(req, res, event, startedAt)
+      return streamExchange(req, res, event, startedAt, functionTimeoutFor(req))
     }
     let outcome: FunctionOutcome
     if (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) {
       outcome = { kind: 'throttled' }
     } else {
       inFlight += 1
-      outcome = await invoke(handler, event, functionTimeoutMs, integrationTimeoutMs, () => {
+      outcome = await invoke(handler, event, functionTimeoutFor(req), integrationTimeoutMs, () => {
         inFlight -= 1
       })
     }
@@ -188,6 +194,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     res: ServerResponse,
     event: unknown,
     startedAt: number,
+    functionTimeoutMs: number,
   ): Promise<void> {
     inFlight += 1
     let result: Awaited<ReturnType<typeof serveStreaming>>
@@ -532,6 +539,30 @@ function routeAuthorizers(
     const url = new URL(req.url ?? '/', 'http://local')
     const route = matchRoute(options.routes ?? [], url.pathname, req.method ?? 'GET')
     return route && byRoute.has(route.routeKey) ? byRoute.get(route.routeKey) : fallback
+  }
+}
+
+/** Each request's function timeout: its route's from `routeFunctionTimeoutMs`, else `functionTimeoutMs`. */
+function routeFunctionTimeouts(
+  options: LocalGatewayOptions,
+  functionTimeoutMs: number,
+): (req: IncomingMessage) => number {
+  const byRoute = new Map<string, number>()
+  for (const [route, timeoutMs] of Object.entries(options.routeFunctionTimeoutMs ?? {})) {
+    const spaced = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim())
+    if (!spaced || !Number.isInteger(timeoutMs) || timeoutMs < 1) {
+      throw new GateproofOptionsError(
+        '@gateproof/testing',
+        `routeFunctionTimeoutMs maps routes with their method, such as "GET /orders/{id}", to whole milliseconds ≥ 1; got ${JSON.stringify(route)}: ${JSON.stringify(timeoutMs)}`,
+      )
+    }
+    byRoute.set(`${spaced[1]?.toUpperCase()} ${spaced[2]}`, timeoutMs)
+  }
+  if (byRoute.size === 0) return () => functionTimeoutMs
+  return (req) => {
+    const url = new URL(req.url ?? '/', 'http://local')
+    const route = matchRoute(options.routes ?? [], url.pathname, req.method ?? 'GET')
+    return (route && byRoute.get(route.routeKey)) ?? functionTimeoutMs
   }
 }
 
