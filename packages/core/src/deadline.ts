@@ -127,7 +127,7 @@ export function computeDeadline(
   // `now` is the gateway's clock running ahead, and its timer started no later than `now` (§4).
   const gatewayDeadlineAt =
     integrationTimeoutMs !== undefined && arrivalAt !== undefined
-      ? (arrivalAt < now ? arrivalAt : now) + integrationTimeoutMs
+      ? Math.min(arrivalAt, now) + integrationTimeoutMs
       : undefined
   const lambdaDeadlineAt =
     typeof remaining === 'number' && Number.isFinite(remaining) ? now + remaining : undefined

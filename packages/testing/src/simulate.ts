@@ -1,4 +1,10 @@
-import { findHeaderKey, type Integration, isObject, statusTitle } from '@gateproof/core'
+import {
+  findHeaderKey,
+  type Integration,
+  isObject,
+  setOwnEntry,
+  statusTitle,
+} from '@gateproof/core'
 import { FACT_ROWS, type FactRow } from './facts.js'
 
 /** What the function did, as the front door sees it. */
@@ -443,7 +449,8 @@ function remapRestHeaders(
     else if (REST_REMAPPED.has(key)) {
       verdict.cite('HDR-rest-remap')
       delivered[`X-Amzn-Remapped-${name}`] = value
-    } else delivered[name] = value
+      // H4: `__proto__` is a header like any other; assignment would set the prototype.
+    } else setOwnEntry(delivered, name, value)
   }
   return delivered
 }
@@ -617,7 +624,9 @@ function alb(result: unknown, options: SimulateOptions, verdict: Verdict): Clien
   const headers: Record<string, string> = {}
   for (const [name, value] of entries) {
     const key = name.toLowerCase()
-    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`
+    // H4: own keys only (`constructor` must not find Object's), `__proto__` set as a key.
+    const before = Object.hasOwn(headers, key) ? headers[key] : undefined
+    setOwnEntry(headers, key, before === undefined ? value : `${before}, ${value}`)
   }
   if (headerBytes(headers) > ALB_HEADER_LIMIT) return albErrorPage(502, verdict.cite('A7'))
   let delivered = body
