@@ -62,6 +62,12 @@ const UNSAFE_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]+/
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const HAS_UNSAFE_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/
 
+/**
+ * Whether `value` holds a character `sanitizeHeaderValue` would remove, wherever it is:
+ * a CR/LF at either end is trimmed away too, so comparing with the trimmed value misses it.
+ */
+export const hasUnsafeHeaderChars = (value: string): boolean => HAS_UNSAFE_IN_VALUE.test(value)
+
 /** A header value that can never split or corrupt a response. */
 export const sanitizeHeaderValue = (value: string): string =>
   (HAS_UNSAFE_IN_VALUE.test(value) ? value.replace(UNSAFE_IN_VALUE, ' ') : value).trim()

@@ -58,6 +58,7 @@ export {
 export {
   findHeaderKey,
   getHeader,
+  hasUnsafeHeaderChars,
   isValidHeaderName,
   mergeHeaders,
   sanitizeHeaderValue,

@@ -1,4 +1,4 @@
-import { isValidHeaderName, sanitizeHeaderValue, setOwnEntry } from './headers.js'
+import { hasUnsafeHeaderChars, isValidHeaderName, setOwnEntry } from './headers.js'
 import { type Integration, isObject } from './integration.js'
 import { isValidStatus } from './status.js'
 
@@ -27,9 +27,9 @@ export type PreludeCheck =
   | { ok: false; problems: string[]; prelude?: undefined }
 
 // Core's header rule decides what is clean: no line breaks (they split a response), no NUL
-// (it would end the prelude early, ST3), no other control characters.
+// (it would end the prelude early, ST3), no other control characters — at either end too.
 const isCleanText = (value: unknown): value is string =>
-  typeof value === 'string' && sanitizeHeaderValue(value) === value.trim()
+  typeof value === 'string' && !hasUnsafeHeaderChars(value)
 
 /** A new array of the items of `value`, each read once, if it is an array of clean text. */
 function cleanTextList(value: unknown): string[] | undefined {

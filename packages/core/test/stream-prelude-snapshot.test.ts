@@ -191,3 +191,31 @@ describe('ST3: the prelude that leaves is the prelude that was checked', () => {
     )
   })
 })
+
+describe('ST3: CR/LF at either end of a value is as dirty as in its middle', () => {
+  const EDGES = ['evil\r\n', '\r\nevil', '\n', '\r\n', 'a\u2028', '\u000b', 'x\f']
+  it('ST3: checkPrelude refuses a header value, multi-value or cookie that starts or ends with a line break', () => {
+    for (const value of EDGES) {
+      const label = JSON.stringify(value)
+      expect(checkPrelude({ statusCode: 200, headers: { a: value } }).ok, label).toBe(false)
+      expect(checkPrelude({ statusCode: 200, cookies: [value] }).ok, label).toBe(false)
+      expect(
+        checkPrelude({ statusCode: 200, multiValueHeaders: { a: [value] } }, 'rest').ok,
+        label,
+      ).toBe(false)
+    }
+    // Surrounding spaces and tabs are whitespace a header may carry, not control characters.
+    expect(checkPrelude({ statusCode: 200, headers: { a: ' padded\t' } }).ok).toBe(true)
+  })
+
+  it('ST3: such a value never leaves in the prelude (core mode alone: the contract 500)', async () => {
+    for (const value of EDGES) {
+      const { result } = await sent(
+        () => ({ statusCode: 200, headers: { 'x-a': value }, cookies: ['c=1'], body: 'hi' }),
+        restEvent(),
+      )
+      expectCleanWire(result.prelude)
+      expect(result.prelude, JSON.stringify(value)).toMatchObject({ statusCode: 500 })
+    }
+  })
+})

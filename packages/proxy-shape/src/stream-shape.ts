@@ -7,6 +7,7 @@ import {
   detectIntegration,
   type ErrorFormat,
   findHeaderKey,
+  hasUnsafeHeaderChars,
   isObject,
   isValidHeaderName,
   isValidStatus,
@@ -193,7 +194,7 @@ export function shapeStreamResponse(
         return
       }
       const text = sanitizeHeaderValue(cookie)
-      if (text !== cookie.trim()) flag(path, 'cookies-type', CONTROL_CHARACTERS_REMOVED)
+      if (hasUnsafeHeaderChars(cookie)) flag(path, 'cookies-type', CONTROL_CHARACTERS_REMOVED)
       if (text) cookies.push(text)
     })
   }
@@ -307,7 +308,7 @@ function addHeader(
     return
   }
   const clean = sanitizeHeaderValue(text)
-  if (clean !== text.trim()) flag(path, 'header-value', CONTROL_CHARACTERS_REMOVED)
+  if (hasUnsafeHeaderChars(text)) flag(path, 'header-value', CONTROL_CHARACTERS_REMOVED)
   setHeader(headers, name, clean)
 }
 
