@@ -17,14 +17,14 @@ import {
   wholeNumber,
 } from './args.js'
 import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_OK, UsageError } from './command.js'
-import { INTEGRATION_NAMES, parseIntegration } from './integrations.js'
+import { FRONT_DOOR, INTEGRATION_NAMES, parseIntegration } from './integrations.js'
 import { invokeOnce } from './invoke.js'
 import { loadHandler } from './load-handler.js'
 import { type ProbeRoute, probesFor } from './probes.js'
 import { formatJson, formatText } from './report.js'
 import { parseRoute } from './serve.js'
 import { invokeStreamingOnce, judgeStreamed } from './stream-verdict.js'
-import { templateHandlers } from './template-handlers.js'
+import { NO_API_ROUTES, templateHandlers } from './template-handlers.js'
 import { loadTemplate } from './template-source.js'
 import { type CheckResult, judge, type Severity } from './verdict.js'
 
@@ -245,7 +245,13 @@ async function subjects(
         })
         found.push({ integration, handler: app.handler, sends })
       }
-      if (found.length === 0) throw new UsageError('the template has no routes for that front door')
+      if (found.length === 0) {
+        const has = [...new Set(template.app.routes.map((r) => r.integration))]
+        if (has.length === 0) throw new UsageError(NO_API_ROUTES)
+        throw new UsageError(
+          `the template has no ${settings.integrations.map((k) => FRONT_DOOR[k]).join(' or ')} routes (it has ${has.map((k) => FRONT_DOOR[k]).join(' and ')} routes)`,
+        )
+      }
       return {
         subjects: found,
         dispose: () => {

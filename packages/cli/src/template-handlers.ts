@@ -23,6 +23,11 @@ export interface TemplateHandlers {
   dispose(): void
 }
 
+/** What a template without API routes gets told: what is read, and how to serve the function anyway. */
+export const NO_API_ROUTES =
+  'found no API routes (SAM Api/HttpApi events, AWS::ApiGateway::Method with AWS_PROXY, AWS::ApiGatewayV2::Route); ' +
+  'Function URLs and ALB target groups are not read from templates: pass the function as <module>#<export> with --integration function-url or --integration alb'
+
 /** The key a routed event carries: HTTP API's `routeKey`, else the method and the resource. */
 function eventRouteKeys(event: Record<string, unknown>): string[] {
   if (typeof event.routeKey === 'string' && event.routeKey !== '$default') return [event.routeKey]
@@ -39,11 +44,7 @@ export async function templateHandlers(
   options: { integration?: Integration; target?: string; cwd: string },
 ): Promise<TemplateHandlers> {
   const kinds = [...new Set(app.routes.map((route) => route.integration))]
-  if (kinds.length === 0) {
-    throw new Error(
-      'found no API routes (SAM Api/HttpApi events, AWS::ApiGateway::Method with AWS_PROXY, AWS::ApiGatewayV2::Route)',
-    )
-  }
+  if (kinds.length === 0) throw new UsageError(NO_API_ROUTES)
   const integration = options.integration ?? kinds[0]
   if (options.integration === undefined && kinds.length > 1) {
     throw new UsageError(

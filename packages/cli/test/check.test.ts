@@ -199,6 +199,19 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     })
   }, 30_000)
 
+  it('--template without API routes (a Function URL only) says what it reads and what to do instead, exit 2', async () => {
+    const { code, err } = await check(['--template', `${fixtures}function-url-only.yaml`])
+    expect(code).toBe(2)
+    expect(err).toContain(
+      'found no API routes (SAM Api/HttpApi events, AWS::ApiGateway::Method with AWS_PROXY, AWS::ApiGatewayV2::Route)',
+    )
+    expect(err).toContain('--integration function-url')
+    // A template with REST routes, asked for ALB ones: names the front doors it has.
+    const alb = await check(['--template', `${fixtures}sam-timeouts.yaml`, '--integration', 'alb'])
+    expect(alb.code).toBe(2)
+    expect(alb.err).toContain('the template has no ALB routes (it has REST API routes)')
+  })
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)

@@ -184,6 +184,16 @@ describe('gateproof serve --template: each function times out as deployed (F-tim
   })
 })
 
+describe('gateproof serve --template without API routes', () => {
+  it('a Function URL only template: says what it reads and how to serve the function instead', async () => {
+    const io = memoryIo()
+    const code = await main(['serve', '--template', `${fixtures}function-url-only.yaml`], io)
+    expect(code).toBe(2)
+    expect(io.err()).toContain('found no API routes')
+    expect(io.err()).toContain('--integration function-url')
+  })
+})
+
 describe('gateproof serve: options come from one table', () => {
   it('every flag in the table appears in --help with its description', async () => {
     const io = memoryIo()
