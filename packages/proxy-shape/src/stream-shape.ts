@@ -18,6 +18,7 @@ import {
   requireStreamState,
   sanitizeHeaderValue,
   setHeader,
+  setOwnEntry,
   type TelemetryOptions,
 } from '@gateproof/core'
 import type { MiddlewareObj } from '@middy/core'
@@ -227,7 +228,8 @@ export function shapeStreamResponse(
           if (clean.v !== undefined) texts.push(clean.v)
         }
         if (texts.length === 0) continue
-        if (target === 'rest') multi[name] = texts
+        // An own key even when it is "__proto__" (assignment would set the map's prototype).
+        if (target === 'rest') setOwnEntry(multi, name, texts)
         else if (name.toLowerCase() === 'set-cookie') cookies.push(...texts)
         else if (findHeaderKey(headers, name) === undefined)
           setHeader(headers, name, texts.join(', '))

@@ -35,3 +35,21 @@ describe('streamShape: a line break at either end of a value', () => {
     expect(shapeStreamResponse(value, 'rest').response).toBe(value)
   })
 })
+
+describe('streamShape: own keys only (H4)', () => {
+  it('H4, ST3: a REST multi-value header named "__proto__" stays an own header, the map keeps its prototype', () => {
+    const multiValueHeaders = JSON.parse('{"__proto__": ["p"], "vary": ["a"]}')
+    // A header number forces the rebuilt response.
+    const result = shapeStreamResponse(
+      { statusCode: 200, headers: { 'x-n': 1 }, multiValueHeaders, body: 'x' },
+      'rest',
+    )
+    const multi = (result.response as { multiValueHeaders: Record<string, string[]> })
+      .multiValueHeaders
+    expect(Object.getPrototypeOf(multi)).toBe(Object.prototype)
+    expect(Object.entries(multi)).toEqual([
+      ['__proto__', ['p']],
+      ['vary', ['a']],
+    ])
+  })
+})
