@@ -52,6 +52,8 @@ export interface ShapeProfile {
   readonly maxPayloadBytes: number
   /** REST's budget for all response header lines (§6.4). */
   readonly maxHeaderBytes: number
+  /** REST renames some response headers to `X-Amzn-Remapped-<name>` (§6.2): the budget counts them so. */
+  readonly remapsHeaders: boolean
   /** ALB's limit for one header line (§6.4). */
   readonly maxHeaderLineBytes: number
   /** The `gateway-facts.md` row behind each rule for this front door. */
@@ -81,6 +83,7 @@ const rest: ShapeProfile = {
   requiresBase64Flag: false,
   maxPayloadBytes: LAMBDA_RESPONSE_BYTES,
   maxHeaderBytes: REST_HEADER_BYTES,
+  remapsHeaders: true,
   maxHeaderLineBytes: Number.POSITIVE_INFINITY,
   rows: {
     'empty-result': 'R7',
@@ -105,6 +108,7 @@ const httpV1: ShapeProfile = {
   acceptsStringStatus: false,
   acceptsNullHeaders: false,
   maxHeaderBytes: Number.POSITIVE_INFINITY,
+  remapsHeaders: false,
   rows: {
     'empty-result': 'H1-1',
     'not-a-response': 'H1-1',
@@ -135,6 +139,7 @@ const httpV2: ShapeProfile = {
   requiresBase64Flag: false,
   maxPayloadBytes: LAMBDA_RESPONSE_BYTES,
   maxHeaderBytes: Number.POSITIVE_INFINITY,
+  remapsHeaders: false,
   maxHeaderLineBytes: Number.POSITIVE_INFINITY,
   rows: {
     'payload-outside-body': 'H2-3',
@@ -169,6 +174,7 @@ const alb: ShapeProfile = {
   requiresBase64Flag: true,
   maxPayloadBytes: ALB_RESPONSE_BYTES,
   maxHeaderBytes: ALB_HEADER_BYTES,
+  remapsHeaders: false,
   maxHeaderLineBytes: ALB_HEADER_LINE_BYTES,
   rows: {
     'empty-result': 'A4',
@@ -210,6 +216,7 @@ const universal: ShapeProfile = {
   keys: new Set(['statusCode', 'headers', 'body', 'isBase64Encoded']),
   statusDescription: false,
   maxHeaderBytes: REST_HEADER_BYTES,
+  remapsHeaders: true,
   rows: { ...rest.rows, ...alb.rows, 'unknown-key': 'R6', 'status-invalid': 'R5/R24' },
 }
 
