@@ -219,6 +219,17 @@ async function subjects(
   io: CommandIo,
 ): Promise<{ subjects: Subject[]; dispose(): void }> {
   if (settings.template) {
+    // The template says the routes and builds the events: flags that would say otherwise are refused.
+    if (settings.routes.length > 0) {
+      throw new UsageError(
+        '--route does not apply with --template: the template’s routes are checked',
+      )
+    }
+    if (settings.events.length > 0) {
+      throw new UsageError(
+        '--event does not apply with --template: check the event with <module>#<export> --event',
+      )
+    }
     const template = await loadTemplate(settings.template, io.cwd)
     const disposers = [template.dispose]
     try {

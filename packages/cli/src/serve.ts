@@ -376,6 +376,9 @@ async function fromTemplate(
   target: string | undefined,
   io: CommandIo,
 ): Promise<Served> {
+  if (settings.routes.length > 0) {
+    throw new UsageError('--route does not apply with --template: the template’s routes are served')
+  }
   const template = await loadTemplate(settings.template as string, io.cwd)
   try {
     const app = await templateHandlers(template.app, {

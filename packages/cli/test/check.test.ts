@@ -212,6 +212,25 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(alb.err).toContain('the template has no ALB routes (it has REST API routes)')
   })
 
+  it('--route and --event with --template are a usage error (exit 2), not silently left out: the template says the routes', async () => {
+    const routed = await check([
+      '--template',
+      `${fixtures}sam-timeouts.yaml`,
+      '--route',
+      'GET /elsewhere',
+    ])
+    expect(routed.code).toBe(2)
+    expect(routed.err).toContain('--route does not apply with --template')
+    const evented = await check([
+      '--template',
+      `${fixtures}sam-timeouts.yaml`,
+      '--event',
+      `${fixtures}rest-event.json`,
+    ])
+    expect(evented.code).toBe(2)
+    expect(evented.err).toContain('--event does not apply with --template')
+  })
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)

@@ -192,6 +192,16 @@ describe('gateproof serve --template without API routes', () => {
     expect(io.err()).toContain('found no API routes')
     expect(io.err()).toContain('--integration function-url')
   })
+
+  it('--route with --template is a usage error (exit 2), not silently left out', async () => {
+    const io = memoryIo()
+    const code = await main(
+      ['serve', '--template', `${fixtures}sam-timeouts.yaml`, '--route', 'GET /elsewhere'],
+      io,
+    )
+    expect(code).toBe(2)
+    expect(io.err()).toContain('--route does not apply with --template')
+  })
 })
 
 describe('gateproof serve: options come from one table', () => {
