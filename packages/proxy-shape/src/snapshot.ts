@@ -8,12 +8,16 @@ import { isBinary } from './values.js'
  * response — its own keys, `headers`, `multiValueHeaders` (each list) and `cookies` — once,
  * judges the copy, and sends the copy.
  *
- * Only plain objects are copied: bytes, arrays, class instances and values with `toJSON`
- * are judged as they are (the rule engine applies `toJSON` itself). A value that throws
- * while being copied is returned as it is, for the rule engine to report.
+ * Only plain objects are copied: bytes, arrays and class instances are judged as they are.
+ * A `toJSON` of the result, of `headers`/`multiValueHeaders` or of `body` is asked once, like
+ * a getter is read once: what it answered is judged and sent (see `answerOf`). A value that
+ * throws while being copied is returned as it is, for the rule engine to report.
  */
 export function snapshot(result: unknown): unknown {
-  if (!isPlainRecord(result)) return result
+  if (!isPlainRecord(result)) {
+    const answer = answerOf(result, '')
+    return answer === result || !isPlainRecord(answer) ? answer : snapshot(answer)
+  }
   try {
     // A spread reads each own enumerable property once and defines it on the copy as data
     // (never through a setter, `__proto__` included), like a key-by-key copy, but V8 clones a
@@ -25,10 +29,14 @@ export function snapshot(result: unknown): unknown {
     // copy's prototype, has the key too: only then is `Object.hasOwn`, a call V8 does not
     // inline (~100 instructions), asked.
     if (copy.headers !== undefined && isOwn(copy, 'headers')) {
-      copy.headers = copyMap(copy.headers, false)
+      copy.headers = copyMap(copy.headers, false, 'headers')
     }
     if (copy.multiValueHeaders !== undefined && isOwn(copy, 'multiValueHeaders')) {
-      copy.multiValueHeaders = copyMap(copy.multiValueHeaders, true)
+      copy.multiValueHeaders = copyMap(copy.multiValueHeaders, true, 'multiValueHeaders')
+    }
+    // A string body (the usual one) is decided by its `typeof` alone.
+    if (typeof copy.body === 'object' && copy.body !== null && isOwn(copy, 'body')) {
+      copy.body = answerOf(copy.body, 'body')
     }
     if (Array.isArray(copy.cookies) && isOwn(copy, 'cookies')) {
       copy.cookies = copy.cookies.slice()
@@ -52,8 +60,12 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof (value as { toJSON?: unknown }).toJSON !== 'function'
 }
 
-function copyMap(value: unknown, lists: boolean): unknown {
-  if (!isPlainRecord(value)) return value
+function copyMap(value: unknown, lists: boolean, key: string): unknown {
+  if (!isPlainRecord(value)) {
+    const answer = answerOf(value, key)
+    if (answer === value || !isPlainRecord(answer)) return answer
+    return copyMap(answer, lists, key)
+  }
   if (!lists) return { ...value }
   const copy: Record<string, unknown> = {}
   for (const name in value) {
@@ -62,4 +74,29 @@ function copyMap(value: unknown, lists: boolean): unknown {
     setOwnEntry(copy, name, Array.isArray(item) ? item.slice() : item)
   }
   return copy
+}
+
+/**
+ * What `JSON.stringify` sends for `value` under `key`: its `toJSON`'s answer, asked once here so
+ * that Lambda never asks again (the answer is what is judged and sent). JSON applies `toJSON`
+ * once per value, never to what it returned, so an answer that has a `toJSON` of its own is
+ * copied without it when it is a plain object; any other such answer, bytes (their `toJSON` is
+ * not what anyone sends) and a `toJSON` that throws leave the value as it is, for the rule
+ * engine to judge as before.
+ */
+function answerOf(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || isBinary(value)) return value
+  try {
+    const { toJSON } = value as { toJSON?: unknown }
+    if (typeof toJSON !== 'function') return value
+    const answer: unknown = toJSON.call(value, key)
+    if (typeof answer !== 'object' || answer === null) return answer
+    if (typeof (answer as { toJSON?: unknown }).toJSON !== 'function') return answer
+    const prototype: unknown = Object.getPrototypeOf(answer)
+    if (prototype !== Object.prototype && prototype !== null) return value
+    const { toJSON: _unasked, ...rest } = answer as Record<string, unknown>
+    return rest
+  } catch {
+    return value
+  }
 }
