@@ -105,8 +105,10 @@ export function parseTemplate(text: string, source = '<template>'): Template {
  * points at — an OpenAPI `DefinitionUri` or an `AWS::Include` location. Errors as `parseTemplate`'s.
  */
 export function parseDocumentText(text: string, source = '<document>'): unknown {
+  // A UTF-8 byte order mark (Windows editors, PowerShell's UTF8) is not part of the document: JSON.parse rejects it.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   try {
-    return text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text)
+    return body.trimStart().startsWith('{') ? JSON.parse(body) : parseYaml(body)
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
     throw new TemplateError(source, `not valid JSON or YAML: ${reason}`)

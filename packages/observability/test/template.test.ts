@@ -57,6 +57,18 @@ Resources:
     expect(() => parseTemplate(text, 'bad.yaml')).toThrow(message)
   })
 
+  it('reads a template that starts with a UTF-8 byte order mark (Windows editors, PowerShell), JSON or YAML', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-bom-'))
+    const body = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }
+    writeFileSync(join(dir, 'template.json'), `\uFEFF${JSON.stringify(body)}`)
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      '\uFEFFResources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+    )
+    expect((await loadTemplate(join(dir, 'template.json'))).resources).toEqual(body.Resources)
+    expect((await loadTemplate(join(dir, 'template.yaml'))).resources).toEqual(body.Resources)
+  })
+
   it('names a missing file, and an empty directory that is not a cloud assembly', async () => {
     await expect(loadTemplates('/nonexistent/template.yaml')).rejects.toThrow(/no such file/)
     await expect(loadTemplates(mkdtempSync(join(tmpdir(), 'doctor-')))).rejects.toThrow(
