@@ -63,7 +63,7 @@ export interface ShapeProfile {
 // Conservative: the limit Lambda reports is 6 291 556 bytes, 6 MiB is 100 bytes less.
 const LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024
 const ALB_RESPONSE_BYTES = 1024 * 1024
-const REST_HEADER_BYTES = 10_240
+export const REST_HEADER_BYTES = 10_240
 const ALB_HEADER_BYTES = 32 * 1024
 const ALB_HEADER_LINE_BYTES = 16 * 1024
 

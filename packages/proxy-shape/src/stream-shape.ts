@@ -24,6 +24,7 @@ import {
 import type { MiddlewareObj } from '@middy/core'
 import { STATUS_DIGITS } from './fields.js'
 import { MODES, PACKAGE, type ProxyShapeMode } from './options.js'
+import { REST_HEADER_BYTES } from './profiles.js'
 import { reportViolations, type ViolationAction } from './report.js'
 import { memberPath, type Violation, type ViolationRule } from './violations.js'
 
@@ -274,6 +275,19 @@ export function shapeStreamResponse(
     }
   }
 
+  // REST's header budget applies to a streamed prelude as to a buffered response (§6.4).
+  if (target === 'rest') {
+    const bytes = headerBytes(headers, multi, cookies)
+    if (bytes > REST_HEADER_BYTES) {
+      flag(
+        '$.headers',
+        'header-size',
+        `the prelude headers take ${bytes} bytes; REST's limit is ${REST_HEADER_BYTES}`,
+        true,
+      )
+    }
+  }
+
   if (violations.length === 0) return result(response)
   out.headers = headers
   if (Object.keys(multi).length > 0) out.multiValueHeaders = multi
@@ -283,6 +297,23 @@ export function shapeStreamResponse(
 }
 
 type Flag = (path: string, rule: ViolationRule, message: string, fatal?: boolean) => void
+
+/** Header lines as sent, `name: value\r\n` each; a cookie is one `Set-Cookie` line. */
+function headerBytes(
+  headers: Record<string, string>,
+  multi: Record<string, string[]>,
+  cookies: string[],
+): number {
+  const line = (name: string, value: string) =>
+    Buffer.byteLength(name) + Buffer.byteLength(value) + 4
+  let total = 0
+  for (const name of Object.keys(headers)) total += line(name, headers[name] as string)
+  for (const name of Object.keys(multi)) {
+    for (const value of multi[name] as string[]) total += line(name, value)
+  }
+  for (const cookie of cookies) total += line('Set-Cookie', cookie)
+  return total
+}
 
 /** Adds one header as clean text, or drops it; any change is a violation. */
 function addHeader(

@@ -53,3 +53,29 @@ describe('streamShape: own keys only (H4)', () => {
     ])
   })
 })
+
+describe('streamShape: REST header budget (Q-rest-headers, §6.4)', () => {
+  const big = (bytes: number) => 'v'.repeat(bytes)
+
+  it('Q-rest-headers: REST prelude headers over 10 240 bytes cannot be repaired, as in proxyShape', () => {
+    for (const value of [
+      { statusCode: 200, headers: { 'x-big': big(10_300) }, body: 'x' },
+      { statusCode: 200, headers: { a: big(6_000) }, multiValueHeaders: { b: [big(5_000)] } },
+      { statusCode: 200, cookies: [`a=${big(6_000)}`, `b=${big(5_000)}`], body: 'x' },
+    ]) {
+      const result = shapeStreamResponse(value, 'rest')
+      expect(result.repairable).toBe(false)
+      expect(result.violations.map((v) => v.rule)).toContain('header-size')
+    }
+  })
+
+  it('Q-rest-headers: just under the budget passes untouched; Function URLs have no documented header limit', () => {
+    const under = { statusCode: 200, headers: { 'x-big': big(10_000) }, body: 'x' }
+    expect(shapeStreamResponse(under, 'rest').response).toBe(under)
+    const over = { statusCode: 200, headers: { 'x-big': big(10_300) }, body: 'x' }
+    expect(shapeStreamResponse(over, 'function-url')).toMatchObject({
+      response: over,
+      violations: [],
+    })
+  })
+})
