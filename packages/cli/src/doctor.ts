@@ -1,5 +1,6 @@
+import { Writable } from 'node:stream'
 import { doctorCommand } from '@gateproof/observability'
-import type { Command } from './command.js'
+import type { Command, CommandIo } from './command.js'
 import { isCdkApp, synthesizeCdkApp } from './template-source.js'
 
 /** Options of `gateproof doctor` that take the next argument as their value. */
@@ -14,6 +15,7 @@ export const cliDoctorCommand: Command = {
   name: doctorCommand.name,
   summary: 'check SAM/CloudFormation templates, CDK output or a CDK app for gateway failure modes',
   async run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) return help(argv, io)
     const disposals: (() => void)[] = []
     try {
       const args: string[] = []
@@ -37,4 +39,29 @@ export const cliDoctorCommand: Command = {
       for (const dispose of disposals) dispose()
     }
   },
+}
+
+/** doctor's own help, with what this command adds: a CDK app, synthesized first. */
+async function help(argv: string[], io: CommandIo): Promise<number> {
+  let text = ''
+  const stdout = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString()
+      done()
+    },
+  })
+  const code = await doctorCommand.run(argv, { ...io, stdout })
+  io.stdout.write(
+    text
+      .replace('<template|cdk.out>...', '<template|cdk.out|cdk.json>...')
+      .replace(
+        /^Checks SAM[\s\S]*?authorizers\.$/m,
+        [
+          'Checks SAM / CloudFormation templates (YAML or JSON), CDK cloud assemblies and CDK apps',
+          '(cdk.json, its directory or the app’s entry file, synthesized first) for the failure modes',
+          'in gateway-facts: gateway responses, logging, timeouts, throttles, authorizers.',
+        ].join('\n'),
+      ),
+  )
+  return code
 }

@@ -15,6 +15,16 @@ describe('gateproof doctor, registered by @gateproof/observability (issue 17)', 
     expect(io.err()).toBe('')
   })
 
+  it('gateproof doctor --help names the CDK app it takes (cdk.json), as serve and check do', async () => {
+    const io = { ...memoryIo(), cwd: repoRoot }
+    expect(await main(['doctor', '--help'], io)).toBe(0)
+    expect(io.out()).toMatch(
+      /^Usage: gateproof doctor <template\|cdk\.out\|cdk\.json>\.\.\. \[options\]/,
+    )
+    expect(io.out()).toContain('synthesized first')
+    expect(io.out()).toContain('--shedding-limit')
+  })
+
   it('gateproof doctor on a file that is not there exits 2 with the path named', async () => {
     const io = { ...memoryIo(), cwd: repoRoot }
     expect(await main(['doctor', 'examples/nope/template.yaml'], io)).toBe(2)
