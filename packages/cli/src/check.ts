@@ -189,6 +189,8 @@ interface Subject {
     event: unknown
     /** The template function's `Timeout` behind the route, in ms. */
     functionTimeoutMs?: number
+    /** The route's own integration timeout (`TimeoutInMillis`), as it takes effect. */
+    integrationTimeoutMs?: number
   }>
 }
 
@@ -250,9 +252,15 @@ async function subjects(
             route.functionId === undefined
               ? undefined
               : template.app.functions[route.functionId]?.timeoutMs
-          return probesFor(integration, route).map((probe) =>
-            timeoutMs === undefined ? probe : { ...probe, functionTimeoutMs: timeoutMs },
-          )
+          const gatewayMs =
+            template.app.integrationTimeoutsMs?.[
+              `${route.integration} ${route.method} ${route.path}`
+            ]
+          return probesFor(integration, route).map((probe) => ({
+            ...probe,
+            ...(timeoutMs === undefined ? {} : { functionTimeoutMs: timeoutMs }),
+            ...(gatewayMs === undefined ? {} : { integrationTimeoutMs: gatewayMs }),
+          }))
         })
         found.push({ integration, handler: app.handler, sends })
       }
@@ -354,13 +362,15 @@ export async function runCheck(argv: string[], io: CommandIo): Promise<number> {
     const found = await subjects(target, settings, io)
     dispose = found.dispose
     for (const subject of found.subjects) {
-      const gatewayTimeoutMs = DEFAULT_INTEGRATION_TIMEOUT_MS[subject.integration]
+      const defaultGatewayTimeoutMs = DEFAULT_INTEGRATION_TIMEOUT_MS[subject.integration]
       // A streaming handler (awslambda.streamifyResponse) is invoked with a response stream.
       const streaming = (subject.handler as unknown as Record<symbol, unknown>)[HANDLER_STREAMING]
       for (const send of subject.sends) {
         // Lambda ends the invocation at the function's timeout whatever the gateway would wait (F-timeout).
         const functionTimeoutMs =
           settings.functionTimeoutMs ?? send.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS
+        // The route's own integration timeout where the template sets one (§2.2).
+        const gatewayTimeoutMs = send.integrationTimeoutMs ?? defaultGatewayTimeoutMs
         const wantedMs = settings.timeoutMs ?? gatewayTimeoutMs ?? functionTimeoutMs
         const waitMs = Math.min(wantedMs, functionTimeoutMs)
         if (streaming === 'response') {

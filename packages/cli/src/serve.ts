@@ -114,7 +114,7 @@ export const SERVE_OPTIONS: ServeOption[] = [
   gatewayWholeNumber(
     'integration-timeout-ms',
     'integrationTimeoutMs',
-    "the gateway's timeout (default REST 29000, HTTP API 30000, none for ALB/Function URL)",
+    "the gateway's timeout (default: a template route's TimeoutInMillis, else REST 29000, HTTP API 30000, none for ALB/Function URL)",
   ),
   gatewayWholeNumber(
     'function-timeout-ms',
@@ -314,6 +314,9 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
       ...(await authorizerOption(settings, integration, io)),
       ...(served.routeAuthorizers ? { routeAuthorizers: served.routeAuthorizers } : {}),
       ...functionTimeouts(settings, served),
+      ...(settings.gateway.integrationTimeoutMs === undefined && served.routeIntegrationTimeoutMs
+        ? { routeIntegrationTimeoutMs: served.routeIntegrationTimeoutMs }
+        : {}),
       handler: served.handler,
       integration,
       routes: served.routes,
@@ -357,6 +360,8 @@ interface Served {
   routeAuthorizers?: LocalGatewayOptions['routeAuthorizers']
   /** Each route's function timeout from the template (its function's `Timeout`). */
   routeFunctionTimeoutMs?: Record<string, number>
+  /** The routes whose API sets its own integration timeout (`TimeoutInMillis`). */
+  routeIntegrationTimeoutMs?: Record<string, number>
   dispose(): void
 }
 
@@ -400,6 +405,15 @@ async function fromTemplate(
           return fn?.timeoutMs === undefined
             ? []
             : [[`${route.method} ${route.path}`, fn.timeoutMs]]
+        }),
+      ),
+      routeIntegrationTimeoutMs: Object.fromEntries(
+        app.routes.flatMap((route) => {
+          const ms =
+            template.app.integrationTimeoutsMs?.[
+              `${route.integration} ${route.method} ${route.path}`
+            ]
+          return ms === undefined ? [] : [[`${route.method} ${route.path}`, ms]]
         }),
       ),
       dispose: () => {

@@ -63,6 +63,7 @@ async function read(file: string, source: string, dispose: () => void): Promise<
     }
     app.routes.push(...stack.routes)
     Object.assign(app.functions, stack.functions)
+    app.integrationTimeoutsMs = { ...app.integrationTimeoutsMs, ...stack.integrationTimeoutsMs }
   }
   return { app, source, dispose }
 }

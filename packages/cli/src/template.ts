@@ -48,6 +48,12 @@ export interface TemplateFunction {
 export interface TemplateApp {
   routes: TemplateRoute[]
   functions: Record<string, TemplateFunction>
+  /**
+   * The gateway's wait per route where the template sets `TimeoutInMillis`, as it takes effect
+   * (a REST raise above 29 s only on a Regional or private API, IT1; HTTP API at most 30 s):
+   * keys `<integration> <METHOD> <path>`.
+   */
+  integrationTimeoutsMs?: Record<string, number>
 }
 
 type Json = Record<string, unknown>
@@ -103,6 +109,13 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
 
   const routes: TemplateRoute[] = []
   const functions: Record<string, TemplateFunction> = {}
+  const integrationTimeoutsMs: Record<string, number> = {}
+  const timeoutOf = (route: TemplateRoute, value: unknown, endpoint: unknown) => {
+    const ms = effectiveIntegrationTimeout(route.integration, value, endpoint)
+    if (ms !== undefined) {
+      integrationTimeoutsMs[`${route.integration} ${route.method} ${route.path}`] = ms
+    }
+  }
   for (const [id, resource] of Object.entries(resources)) {
     if (!isObject(resource)) continue
     const props = isObject(resource.Properties) ? resource.Properties : {}
@@ -115,10 +128,14 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
           baseDir,
         )
         routes.push(
-          ...samEvents(id, props, resources, functionIn, {
-            Api: globalsOf('Api'),
-            HttpApi: globalsOf('HttpApi'),
-          }),
+          ...samEvents(
+            id,
+            props,
+            resources,
+            functionIn,
+            { Api: globalsOf('Api'), HttpApi: globalsOf('HttpApi') },
+            timeoutOf,
+          ),
         )
         break
       case 'AWS::Lambda::Function':
@@ -132,18 +149,23 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
       case 'AWS::ApiGateway::Method': {
         const integration = isObject(props.Integration) ? props.Integration : {}
         if (integration.Type !== 'AWS_PROXY') break
-        routes.push(
-          withAuthorizer(
-            {
-              method: (str(props.HttpMethod) ?? 'ANY').toUpperCase(),
-              path: restPath(props.ResourceId, resources),
-              integration: 'rest',
-              functionId: functionIn(integration.Uri),
-            },
-            props.AuthorizationType === 'CUSTOM'
-              ? cloudFormationAuthorizer(props.AuthorizerId, resources, functionIn)
-              : undefined,
-          ),
+        const route = withAuthorizer(
+          {
+            method: (str(props.HttpMethod) ?? 'ANY').toUpperCase(),
+            path: restPath(props.ResourceId, resources),
+            integration: 'rest',
+            functionId: functionIn(integration.Uri),
+          },
+          props.AuthorizationType === 'CUSTOM'
+            ? cloudFormationAuthorizer(props.AuthorizerId, resources, functionIn)
+            : undefined,
+        )
+        routes.push(route)
+        const api = references(props.RestApiId)[0]
+        timeoutOf(
+          route,
+          integration.TimeoutInMillis,
+          api === undefined ? undefined : resources[api]?.Properties?.EndpointConfiguration,
         )
         break
       }
@@ -173,18 +195,34 @@ export function readTemplateApp(template: unknown, baseDir: string): TemplateApp
           props.AuthorizationType === 'CUSTOM'
             ? cloudFormationAuthorizer(props.AuthorizerId, resources, functionIn)
             : undefined
-        routes.push(
-          ...routeKeyRoutes(
-            str(props.RouteKey) ?? '$default',
-            integration.PayloadFormatVersion === '1.0' ? 'http-v1' : 'http-v2',
-            functionIn(integration.IntegrationUri),
-          ).map((route) => withAuthorizer(route, authorizer)),
-        )
+        const found = routeKeyRoutes(
+          str(props.RouteKey) ?? '$default',
+          integration.PayloadFormatVersion === '1.0' ? 'http-v1' : 'http-v2',
+          functionIn(integration.IntegrationUri),
+        ).map((route) => withAuthorizer(route, authorizer))
+        routes.push(...found)
+        for (const route of found) timeoutOf(route, integration.TimeoutInMillis, undefined)
         break
       }
     }
   }
-  return { routes: distinctRoutes(routes), functions }
+  return { routes: distinctRoutes(routes), functions, integrationTimeoutsMs }
+}
+
+/** REST and HTTP API integration timeouts as they take effect (§2.2, IT1). */
+function effectiveIntegrationTimeout(
+  integration: Integration,
+  value: unknown,
+  endpoint: unknown,
+): number | undefined {
+  const ms = seconds(value)
+  if (ms === undefined || !Number.isFinite(ms) || ms < 50) return undefined
+  if (integration !== 'rest') return Math.min(ms, 30_000)
+  // Only Regional and private APIs can raise it above 29 s; edge-optimized is the default.
+  const type = isObject(endpoint)
+    ? (str(endpoint.Type) ?? strings(endpoint.Types)[0])
+    : str(endpoint)
+  return ms > 29_000 && (type ?? 'EDGE').toUpperCase() === 'EDGE' ? 29_000 : ms
 }
 
 /**
@@ -294,6 +332,7 @@ function samEvents(
   resources: Record<string, Resource>,
   functionIn: (value: unknown) => string | undefined,
   globals: { Api: Json; HttpApi: Json },
+  timeoutOf: (route: TemplateRoute, value: unknown, endpoint: unknown) => void,
 ): TemplateRoute[] {
   const events = isObject(props.Events) ? props.Events : {}
   return Object.values(events).flatMap((event): TemplateRoute[] => {
@@ -308,30 +347,32 @@ function samEvents(
       (apiId && resources[apiId]?.Properties) || (rest ? globals.Api : globals.HttpApi)
     const authorizer = samAuthorizer(apiProps, eventProps, rest, functionIn)
     if (rest) {
-      return [
-        withAuthorizer(
-          { method, path: str(eventProps.Path) ?? '/', integration: 'rest', functionId: id },
-          authorizer,
-        ),
-      ]
+      const route = withAuthorizer(
+        { method, path: str(eventProps.Path) ?? '/', integration: 'rest', functionId: id },
+        authorizer,
+      )
+      timeoutOf(route, eventProps.TimeoutInMillis, apiProps.EndpointConfiguration)
+      return [route]
     }
     const version = eventProps.PayloadFormatVersion ?? apiProps.PayloadFormatVersion
     const integration: Integration = version === '1.0' ? 'http-v1' : 'http-v2'
     // An HttpApi event without Path and Method is the API's `$default` route.
-    if (eventProps.Path === undefined && eventProps.Method === undefined) {
-      return routeKeyRoutes('$default', integration, id).map((r) => withAuthorizer(r, authorizer))
-    }
-    return [
-      withAuthorizer(
-        {
-          method: method === 'X-AMAZON-APIGATEWAY-ANY-METHOD' ? 'ANY' : method,
-          path: str(eventProps.Path) ?? '/',
-          integration,
-          functionId: id,
-        },
-        authorizer,
-      ),
-    ]
+    const found =
+      eventProps.Path === undefined && eventProps.Method === undefined
+        ? routeKeyRoutes('$default', integration, id).map((r) => withAuthorizer(r, authorizer))
+        : [
+            withAuthorizer(
+              {
+                method: method === 'X-AMAZON-APIGATEWAY-ANY-METHOD' ? 'ANY' : method,
+                path: str(eventProps.Path) ?? '/',
+                integration,
+                functionId: id,
+              },
+              authorizer,
+            ),
+          ]
+    for (const route of found) timeoutOf(route, eventProps.TimeoutInMillis, undefined)
+    return found
   })
 }
 

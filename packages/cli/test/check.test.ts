@@ -231,6 +231,21 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(evented.err).toContain('--event does not apply with --template')
   })
 
+  it("--template: a route's TimeoutInMillis is the gateway's wait for it (1 s: REST 504), others wait the default 29 s (§2.2)", async () => {
+    const { report } = await checkJson(['--template', `${fixtures}sam-integration-timeouts.yaml`])
+    const ordinary = (request: string) =>
+      report.results.find((r) => r.probe === 'ordinary request' && r.request === request)
+    // The same 1.2 s of work: past /fast's 1 s integration timeout, within /plain's 29 s.
+    expect(ordinary('GET /fast')).toMatchObject({
+      outcome: 'integration-timeout',
+      client: { status: 504, body: '{"message": "Endpoint request timed out"}' },
+    })
+    expect(ordinary('GET /fast')?.findings[0]).toMatchObject({
+      message: 'the handler did not answer within 1000 ms',
+    })
+    expect(ordinary('GET /plain')).toMatchObject({ outcome: 'returned', client: { status: 200 } })
+  }, 30_000)
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)

@@ -173,6 +173,15 @@ describe('gateproof serve --template: each function times out as deployed (F-tim
     expect(await long.text()).toBe('done')
   })
 
+  it("a route's TimeoutInMillis is the gateway's wait for it: 504 at 1 s on one route, 200 on the other (§2.2)", async () => {
+    const { url, out } = await serveFull(['--template', `${fixtures}sam-integration-timeouts.yaml`])
+    const fast = await fetch(`${url}/fast`)
+    expect(fast.status).toBe(504)
+    expect(await fast.json()).toEqual({ message: 'Endpoint request timed out' })
+    expect(out()).toContain('GET /fast → integration-timeout → 504')
+    expect((await fetch(`${url}/plain`)).status).toBe(200)
+  })
+
   it('--function-timeout-ms sets one timeout for every function, the template’s notwithstanding', async () => {
     const url = await serve([
       '--template',

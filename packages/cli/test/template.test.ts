@@ -214,3 +214,53 @@ describe('--template: routes from SAM, CloudFormation and CDK (issue 13, "routes
     )
   })
 })
+
+describe('--template: integration timeouts as they take effect (§2.2, IT1)', () => {
+  const samApi = (endpoint: unknown, timeoutMs: unknown) => ({
+    Resources: {
+      Api: {
+        Type: 'AWS::Serverless::Api',
+        Properties: { StageName: 'prod', ...(endpoint ? { EndpointConfiguration: endpoint } : {}) },
+      },
+      Fn: {
+        Type: 'AWS::Serverless::Function',
+        Properties: {
+          Handler: 'orders-handler.handler',
+          CodeUri: './',
+          Events: {
+            Get: {
+              Type: 'Api',
+              Properties: {
+                RestApiId: { Ref: 'Api' },
+                Path: '/orders',
+                Method: 'get',
+                TimeoutInMillis: timeoutMs,
+              },
+            },
+            Http: {
+              Type: 'HttpApi',
+              Properties: { Path: '/h', Method: 'get', TimeoutInMillis: timeoutMs },
+            },
+          },
+        },
+      },
+    },
+  })
+  const timeouts = (template: unknown) => readTemplateApp(template, fixtures).integrationTimeoutsMs
+
+  it('a lowered TimeoutInMillis is the wait on REST and HTTP API alike', () => {
+    expect(timeouts(samApi(undefined, 5000))).toEqual({
+      'rest GET /orders': 5000,
+      'http-v2 GET /h': 5000,
+    })
+  })
+
+  it('a raise above 29 s takes effect on a Regional REST API, not on an edge-optimized one (the default); HTTP API stops at 30 s', () => {
+    expect(timeouts(samApi('REGIONAL', 60000))).toEqual({
+      'rest GET /orders': 60000,
+      'http-v2 GET /h': 30000,
+    })
+    expect(timeouts(samApi(undefined, 60000))?.['rest GET /orders']).toBe(29000)
+    expect(timeouts(samApi({ Type: 'EDGE' }, '60000'))?.['rest GET /orders']).toBe(29000)
+  })
+})

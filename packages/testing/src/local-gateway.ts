@@ -62,6 +62,11 @@ export interface LocalGatewayOptions {
    */
   routeFunctionTimeoutMs?: Record<string, number>
   /**
+   * The integration timeout per route, where the API sets one of its own (`TimeoutInMillis`):
+   * keys as in `routeAuthorizers`; a route not listed gets `integrationTimeoutMs`.
+   */
+  routeIntegrationTimeoutMs?: Record<string, number>
+  /**
    * REST `STREAM` routes (a streaming handler): the idle timeout between chunks, default
    * 300 000 (Regional, ST5); a stream silent that long is cut.
    */
@@ -104,7 +109,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       ? undefined
       : (options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration])
   const functionTimeoutMs = options.functionTimeoutMs ?? 30_000
-  const functionTimeoutFor = routeFunctionTimeouts(options, functionTimeoutMs)
+  const functionTimeoutFor = routeTimeouts(
+    options,
+    options.routeFunctionTimeoutMs,
+    functionTimeoutMs,
+  )
+  const integrationTimeoutFor = routeTimeouts(
+    options,
+    options.routeIntegrationTimeoutMs,
+    integrationTimeoutMs,
+  )
   const authorizerFor = routeAuthorizers(options)
   let inFlight = 0
 
@@ -138,9 +152,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       outcome = { kind: 'throttled' }
     } else {
       inFlight += 1
-      outcome = await invoke(handler, event, functionTimeoutFor(req), integrationTimeoutMs, () => {
-        inFlight -= 1
-      })
+      outcome = await invoke(
+        handler,
+        event,
+        functionTimeoutFor(req),
+        integrationTimeoutFor(req),
+        () => {
+          inFlight -= 1
+        },
+      )
     }
     const response = simulateGateway(options.integration, outcome, {
       albMultiValueHeaders: options.albMultiValueHeaders,
@@ -542,27 +562,31 @@ function routeAuthorizers(
   }
 }
 
-/** Each request's function timeout: its route's from `routeFunctionTimeoutMs`, else `functionTimeoutMs`. */
-function routeFunctionTimeouts(
+/**
+ * Each request's timeout from a per-route table (`routeFunctionTimeoutMs`,
+ * `routeIntegrationTimeoutMs`), else `fallback`.
+ */
+function routeTimeouts<T extends number | undefined>(
   options: LocalGatewayOptions,
-  functionTimeoutMs: number,
-): (req: IncomingMessage) => number {
+  table: Record<string, number> | undefined,
+  fallback: T,
+): (req: IncomingMessage) => number | T {
   const byRoute = new Map<string, number>()
-  for (const [route, timeoutMs] of Object.entries(options.routeFunctionTimeoutMs ?? {})) {
+  for (const [route, timeoutMs] of Object.entries(table ?? {})) {
     const spaced = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim())
     if (!spaced || !Number.isInteger(timeoutMs) || timeoutMs < 1) {
       throw new GateproofOptionsError(
         '@gateproof/testing',
-        `routeFunctionTimeoutMs maps routes with their method, such as "GET /orders/{id}", to whole milliseconds ≥ 1; got ${JSON.stringify(route)}: ${JSON.stringify(timeoutMs)}`,
+        `per-route timeouts map routes with their method, such as "GET /orders/{id}", to whole milliseconds ≥ 1; got ${JSON.stringify(route)}: ${JSON.stringify(timeoutMs)}`,
       )
     }
     byRoute.set(`${spaced[1]?.toUpperCase()} ${spaced[2]}`, timeoutMs)
   }
-  if (byRoute.size === 0) return () => functionTimeoutMs
+  if (byRoute.size === 0) return () => fallback
   return (req) => {
     const url = new URL(req.url ?? '/', 'http://local')
     const route = matchRoute(options.routes ?? [], url.pathname, req.method ?? 'GET')
-    return (route && byRoute.get(route.routeKey)) ?? functionTimeoutMs
+    return (route && byRoute.get(route.routeKey)) ?? fallback
   }
 }
 
