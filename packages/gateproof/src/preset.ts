@@ -47,8 +47,10 @@ export function gateproofMiddlewares<TEvent = unknown>(
 /** The parts in `.use()` order, and those `gateproof()` may fold into one middleware. */
 interface ComposedParts extends GateproofParts {
   foldable: FoldableParts | undefined
-  /** `options.decorators`, each `onError` made tolerant (see `tolerantOnError`). */
+  /** `options.decorators`, each `onError` made tolerant and each early answer judged. */
   decorators: MiddlewareObj[]
+  /** How a used middleware's early answer is judged (proxy shape's `after`), if it is. */
+  judgeEarly: Phase | undefined
 }
 
 type Phase = (request: RequestLike) => unknown
@@ -121,7 +123,11 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
       ? { executionMode: streamingMode }
       : undefined
 
-  const decorators = (options.decorators ?? []).map(tolerantMiddleware)
+  // Streamed responses are judged by the stream tap, which sees every prelude.
+  const judgeEarly = streaming || shape === undefined ? undefined : (shape.after as Phase)
+  const decorators = (options.decorators ?? []).map((decorator) =>
+    guardedMiddleware(decorator, judgeEarly),
+  )
   const middlewares = [shape, ...decorators, guard, deadline, errors, shedder, mapper].filter(
     (part): part is NonNullable<typeof part> => part !== undefined,
   ) as MiddlewareObj[]
@@ -150,6 +156,7 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
     middlewares,
     foldable,
     decorators,
+    judgeEarly,
   }
 }
 
@@ -192,21 +199,60 @@ function tolerantOnError(onError: OnError): OnError {
   return tolerant as OnError
 }
 
-function tolerantMiddleware(middleware: MiddlewareObj): MiddlewareObj {
-  if (typeof middleware.onError !== 'function') return middleware
-  return { ...middleware, onError: tolerantOnError(middleware.onError) }
+type Step = NonNullable<MiddlewareObj['before']>
+
+/**
+ * DESIGN: proxy shape checks every response, an early one included. Middy skips every `after`
+ * once a `before` answers early and stops at the first `after` that returns a value, so such an
+ * answer reaches proxy shape only in `requestEnd`, where Middy already holds it and a fix can
+ * only happen in place: a frozen object, a string or `undefined` left as it was (REST's 502).
+ * Wrapped, a middleware's early answer — returned, or set as `request.earlyResponse` — goes
+ * through proxy shape's `after` before Middy takes it, and the judged response is the answer.
+ */
+function judgedStep(step: Step, judge: Phase): Step {
+  const settle = (request: RequestLike & { earlyResponse?: unknown }, value: unknown): unknown => {
+    if (value === undefined && !('earlyResponse' in request)) return undefined
+    request.response = value === undefined ? request.earlyResponse : value
+    judge(request)
+    const judged = request.response
+    if ('earlyResponse' in request) request.earlyResponse = judged
+    return judged
+  }
+  function judging(request: RequestLike): unknown {
+    const result = (step as (request: RequestLike) => unknown)(request)
+    if (result instanceof Promise) return result.then((value) => settle(request, value))
+    return result === undefined && !('earlyResponse' in request)
+      ? undefined
+      : settle(request, result)
+  }
+  Object.defineProperty(judging, 'name', { value: step.name })
+  return judging as Step
 }
 
-/** The handler's `.use()` and `.onError()`, with each `onError` added made tolerant. */
-function withTolerantOnErrors<T extends MiddyfiedHandler>(handler: T): T {
-  const use = handler.use
-  const onError = handler.onError
+/** A middleware of yours or a decorator: `onError` made tolerant, early answers judged. */
+function guardedMiddleware(middleware: MiddlewareObj, judge: Phase | undefined): MiddlewareObj {
+  const { before, after, onError } = middleware
+  const judged =
+    judge !== undefined && (typeof before === 'function' || typeof after === 'function')
+  if (!judged && typeof onError !== 'function') return middleware
+  const guarded: MiddlewareObj = { ...middleware }
+  if (judge !== undefined && typeof before === 'function')
+    guarded.before = judgedStep(before, judge)
+  if (judge !== undefined && typeof after === 'function') guarded.after = judgedStep(after, judge)
+  if (typeof onError === 'function') guarded.onError = tolerantOnError(onError)
+  return guarded
+}
+
+/** The handler's `.use()`, `.before()`, `.after()` and `.onError()`, each middleware guarded. */
+function withGuardedUse<T extends MiddyfiedHandler>(handler: T, judge: Phase | undefined): T {
+  const { use, before, after, onError } = handler
+  const guard = (middleware: MiddlewareObj) => guardedMiddleware(middleware, judge)
   handler.use = ((middlewares: MiddlewareObj | MiddlewareObj[]) =>
-    use(
-      Array.isArray(middlewares)
-        ? middlewares.map(tolerantMiddleware)
-        : tolerantMiddleware(middlewares),
-    )) as T['use']
+    use(Array.isArray(middlewares) ? middlewares.map(guard) : guard(middlewares))) as T['use']
+  if (judge !== undefined) {
+    handler.before = ((step: Step) => before(judgedStep(step, judge))) as T['before']
+    handler.after = ((step: Step) => after(judgedStep(step, judge))) as T['after']
+  }
   handler.onError = ((middleware: OnError) => onError(tolerantOnError(middleware))) as T['onError']
   return handler
 }
@@ -387,9 +433,10 @@ export function gateproof(
   handler: GateproofHandler<never, unknown>,
   options: GateproofOptions<never> = {},
 ): never {
-  const { plugin, middlewares, foldable, decorators } = composeParts(options)
+  const { plugin, middlewares, foldable, decorators, judgeEarly } = composeParts(options)
   const used = foldable === undefined ? middlewares : foldParts(foldable, decorators)
-  return withTolerantOnErrors(middy(handler as never, plugin as never).use(used as never)) as never
+  const built = middy(handler as never, plugin as never).use(used as never)
+  return withGuardedUse(built, judgeEarly) as never
 }
 
 gateproof.middlewares = gateproofMiddlewares
