@@ -8,6 +8,8 @@ import {
   getHeader,
   type Integration,
   isObject,
+  type LambdaContextLike,
+  peekRequestState,
   type RequestLike,
   requireStreamState,
 } from '@gateproof/core'
@@ -77,7 +79,7 @@ export function streamDeadline(
       if (state === undefined) return
       const integration = fixed ?? detectIntegration(request.event)
       const totalMs = options.totalMs !== undefined ? options.totalMs : defaultTotalMs(integration)
-      const deadline = computeDeadline(request.event, request.context, {
+      const deadline = computeDeadline(request.event, lambdaClock(request as RequestLike), {
         integration,
         integrationTimeoutMs: totalMs,
         marginMs,
@@ -91,6 +93,21 @@ export function streamDeadline(
 }
 
 export default streamDeadline
+
+/**
+ * Lambda's own remaining time. Behind the timeout guard the middlewares see a context whose
+ * `getRemainingTimeInMillis` counts down to the guard's deadline — the handler's, bound by
+ * the integration timeout (29 s on REST) — which a stream outlives (ST5, IT4): the stream
+ * reads the Lambda deadline the guard computed from the real context instead.
+ */
+function lambdaClock(request: RequestLike): LambdaContextLike | undefined {
+  const armed = peekRequestState(request)?.deadline
+  if (armed === undefined) return request.context
+  const lambdaAt = armed.lambdaDeadlineAt
+  return lambdaAt === undefined
+    ? undefined
+    : { getRemainingTimeInMillis: () => lambdaAt - Date.now() }
+}
 
 const defaultTotalMs = (integration: Integration | undefined): number | null =>
   integration === 'rest' ? REST_STREAM_TOTAL_MS : null
