@@ -49,8 +49,8 @@ interface ComposedParts extends GateproofParts {
   foldable: FoldableParts | undefined
   /** `options.decorators`, each `onError` made tolerant and each early answer judged. */
   decorators: MiddlewareObj[]
-  /** How a used middleware's early answer is judged (proxy shape's `after`), if it is. */
-  judgeEarly: Phase | undefined
+  /** How a used middleware's early answer is judged (proxy shape's), if it is. */
+  judgeEarly: Judges | undefined
 }
 
 type Phase = (request: RequestLike) => unknown
@@ -124,7 +124,10 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
       : undefined
 
   // Streamed responses are judged by the stream tap, which sees every prelude.
-  const judgeEarly = streaming || shape === undefined ? undefined : (shape.after as Phase)
+  const judgeEarly: Judges | undefined =
+    streaming || shape === undefined
+      ? undefined
+      : { step: shape.after as Phase, error: shape.onError as Phase }
   const decorators = (options.decorators ?? []).map((decorator) =>
     guardedMiddleware(decorator, judgeEarly),
   )
@@ -172,7 +175,7 @@ type OnError = NonNullable<MiddlewareObj['onError']>
  * on, so the front door's answer is still gateproof's. For an event of no HTTP front door
  * gateproof's parts step aside and Middy rethrows that error, as before (H2).
  */
-function tolerantOnError(onError: OnError): OnError {
+function tolerantOnError(onError: OnError, judges: Judges | undefined): OnError {
   const adopt = (request: RequestLike, error: unknown): undefined => {
     if (error !== request.error && typeof error === 'object' && error !== null) {
       try {
@@ -185,6 +188,9 @@ function tolerantOnError(onError: OnError): OnError {
     request.response = undefined
     return undefined
   }
+  // An answer from `onError` ends Middy's chain before proxy shape's `onError` too.
+  const answered = (request: RequestLike, value: unknown): unknown =>
+    judges === undefined ? value : settleEarly(request, value, judges.error)
   function tolerant(request: RequestLike): unknown {
     let result: unknown
     try {
@@ -192,7 +198,15 @@ function tolerantOnError(onError: OnError): OnError {
     } catch (error) {
       return adopt(request, error)
     }
-    return result instanceof Promise ? result.catch((error) => adopt(request, error)) : result
+    if (result instanceof Promise) {
+      return result.then(
+        (value) => answered(request, value),
+        (error) => adopt(request, error),
+      )
+    }
+    return result === undefined && !('earlyResponse' in request)
+      ? undefined
+      : answered(request, result)
   }
   // Middy's `beforeMiddleware`/`afterMiddleware` hooks report a middleware by its name.
   Object.defineProperty(tolerant, 'name', { value: onError.name })
@@ -201,59 +215,72 @@ function tolerantOnError(onError: OnError): OnError {
 
 type Step = NonNullable<MiddlewareObj['before']>
 
+/** Proxy shape's `after` (for `before`/`after` answers) and `onError` (for `onError` answers). */
+interface Judges {
+  step: Phase
+  error: Phase
+}
+
 /**
  * DESIGN: proxy shape checks every response, an early one included. Middy skips every `after`
- * once a `before` answers early and stops at the first `after` that returns a value, so such an
- * answer reaches proxy shape only in `requestEnd`, where Middy already holds it and a fix can
- * only happen in place: a frozen object, a string or `undefined` left as it was (REST's 502).
- * Wrapped, a middleware's early answer — returned, or set as `request.earlyResponse` — goes
- * through proxy shape's `after` before Middy takes it, and the judged response is the answer.
+ * once a `before` answers early and stops at the first `after` or `onError` that answers, so
+ * such an answer reaches proxy shape only in `requestEnd`, where Middy already holds it and a
+ * fix can only happen in place: a frozen object, a string or `undefined` left as it was (REST's
+ * 502). Wrapped, a middleware's early answer — returned, or set as `request.earlyResponse` —
+ * goes through proxy shape before Middy takes it, and the judged response is the answer.
  */
+function settleEarly(
+  request: RequestLike & { earlyResponse?: unknown },
+  value: unknown,
+  judge: Phase,
+): unknown {
+  if (value === undefined && !('earlyResponse' in request)) return undefined
+  request.response = value === undefined ? request.earlyResponse : value
+  judge(request)
+  const judged = request.response
+  if ('earlyResponse' in request) request.earlyResponse = judged
+  return judged
+}
+
 function judgedStep(step: Step, judge: Phase): Step {
-  const settle = (request: RequestLike & { earlyResponse?: unknown }, value: unknown): unknown => {
-    if (value === undefined && !('earlyResponse' in request)) return undefined
-    request.response = value === undefined ? request.earlyResponse : value
-    judge(request)
-    const judged = request.response
-    if ('earlyResponse' in request) request.earlyResponse = judged
-    return judged
-  }
   function judging(request: RequestLike): unknown {
     const result = (step as (request: RequestLike) => unknown)(request)
-    if (result instanceof Promise) return result.then((value) => settle(request, value))
+    if (result instanceof Promise) return result.then((value) => settleEarly(request, value, judge))
     return result === undefined && !('earlyResponse' in request)
       ? undefined
-      : settle(request, result)
+      : settleEarly(request, result, judge)
   }
   Object.defineProperty(judging, 'name', { value: step.name })
   return judging as Step
 }
 
 /** A middleware of yours or a decorator: `onError` made tolerant, early answers judged. */
-function guardedMiddleware(middleware: MiddlewareObj, judge: Phase | undefined): MiddlewareObj {
+function guardedMiddleware(middleware: MiddlewareObj, judges: Judges | undefined): MiddlewareObj {
   const { before, after, onError } = middleware
   const judged =
-    judge !== undefined && (typeof before === 'function' || typeof after === 'function')
+    judges !== undefined && (typeof before === 'function' || typeof after === 'function')
   if (!judged && typeof onError !== 'function') return middleware
   const guarded: MiddlewareObj = { ...middleware }
-  if (judge !== undefined && typeof before === 'function')
-    guarded.before = judgedStep(before, judge)
-  if (judge !== undefined && typeof after === 'function') guarded.after = judgedStep(after, judge)
-  if (typeof onError === 'function') guarded.onError = tolerantOnError(onError)
+  if (judges !== undefined && typeof before === 'function')
+    guarded.before = judgedStep(before, judges.step)
+  if (judges !== undefined && typeof after === 'function')
+    guarded.after = judgedStep(after, judges.step)
+  if (typeof onError === 'function') guarded.onError = tolerantOnError(onError, judges)
   return guarded
 }
 
 /** The handler's `.use()`, `.before()`, `.after()` and `.onError()`, each middleware guarded. */
-function withGuardedUse<T extends MiddyfiedHandler>(handler: T, judge: Phase | undefined): T {
+function withGuardedUse<T extends MiddyfiedHandler>(handler: T, judges: Judges | undefined): T {
   const { use, before, after, onError } = handler
-  const guard = (middleware: MiddlewareObj) => guardedMiddleware(middleware, judge)
+  const guard = (middleware: MiddlewareObj) => guardedMiddleware(middleware, judges)
   handler.use = ((middlewares: MiddlewareObj | MiddlewareObj[]) =>
     use(Array.isArray(middlewares) ? middlewares.map(guard) : guard(middlewares))) as T['use']
-  if (judge !== undefined) {
-    handler.before = ((step: Step) => before(judgedStep(step, judge))) as T['before']
-    handler.after = ((step: Step) => after(judgedStep(step, judge))) as T['after']
+  if (judges !== undefined) {
+    handler.before = ((step: Step) => before(judgedStep(step, judges.step))) as T['before']
+    handler.after = ((step: Step) => after(judgedStep(step, judges.step))) as T['after']
   }
-  handler.onError = ((middleware: OnError) => onError(tolerantOnError(middleware))) as T['onError']
+  handler.onError = ((middleware: OnError) =>
+    onError(tolerantOnError(middleware, judges))) as T['onError']
   return handler
 }
 

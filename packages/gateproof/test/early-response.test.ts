@@ -76,3 +76,25 @@ describe('an early answer behind gateproof() is judged like any other response',
     expect(await handler(eventFor('rest') as never, lambdaContext())).toEqual(early)
   })
 })
+
+describe('an onError that answers behind gateproof() is judged too', () => {
+  it.each(INTEGRATIONS)(
+    '%s: a decorator’s onError answering with a frozen invalid response',
+    async (integration) => {
+      const decorator: MiddlewareObj = {
+        onError: () =>
+          Object.freeze({ statusCode: 200, headers: Object.freeze({ n: 1 }), body: 'x' }),
+      }
+      const handler = gateproof(
+        async () => {
+          throw new Error('boom')
+        },
+        { decorators: [decorator] },
+      )
+      const result = await handler(eventFor(integration) as never, lambdaContext())
+      expect(simulateGateway(integration, { kind: 'returned', value: result }).gatewayError).toBe(
+        false,
+      )
+    },
+  )
+})
