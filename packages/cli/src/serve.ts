@@ -124,7 +124,7 @@ export const SERVE_OPTIONS: ServeOption[] = [
   gatewayWholeNumber(
     'reserved-concurrency',
     'reservedConcurrency',
-    'invocations beyond n at once are Lambda throttles',
+    "invocations beyond n at once are Lambda throttles (default: each template function's ReservedConcurrentExecutions)",
   ),
   {
     name: 'binary-media-type',
@@ -314,6 +314,10 @@ export async function runServe(argv: string[], io: CommandIo): Promise<number> {
       ...(await authorizerOption(settings, integration, io)),
       ...(served.routeAuthorizers ? { routeAuthorizers: served.routeAuthorizers } : {}),
       ...functionTimeouts(settings, served),
+      // Each function's ReservedConcurrentExecutions, unless --reserved-concurrency sets one for all.
+      ...(settings.gateway.reservedConcurrency === undefined && served.routeReservedConcurrency
+        ? { routeReservedConcurrency: served.routeReservedConcurrency }
+        : {}),
       ...(settings.gateway.integrationTimeoutMs === undefined && served.routeIntegrationTimeoutMs
         ? { routeIntegrationTimeoutMs: served.routeIntegrationTimeoutMs }
         : {}),
@@ -362,6 +366,8 @@ interface Served {
   routeFunctionTimeoutMs?: Record<string, number>
   /** The routes whose API sets its own integration timeout (`TimeoutInMillis`). */
   routeIntegrationTimeoutMs?: Record<string, number>
+  /** The routes whose function the template reserves concurrency for. */
+  routeReservedConcurrency?: LocalGatewayOptions['routeReservedConcurrency']
   dispose(): void
 }
 
@@ -405,6 +411,20 @@ async function fromTemplate(
           return fn?.timeoutMs === undefined
             ? []
             : [[`${route.method} ${route.path}`, fn.timeoutMs]]
+        }),
+      ),
+      routeReservedConcurrency: Object.fromEntries(
+        app.routes.flatMap((route) => {
+          const fn =
+            route.functionId === undefined ? undefined : template.app.functions[route.functionId]
+          return fn?.reservedConcurrency === undefined
+            ? []
+            : [
+                [
+                  `${route.method} ${route.path}`,
+                  { functionId: fn.id, limit: fn.reservedConcurrency },
+                ],
+              ]
         }),
       ),
       routeIntegrationTimeoutMs: Object.fromEntries(

@@ -60,6 +60,9 @@ async function read(file: string, source: string, dispose: () => void): Promise<
     for (const [id, fn] of buildModel(template).functions) {
       const found = stack.functions[id]
       if (found && fn.timeout !== undefined && fn.timeout > 0) found.timeoutMs = fn.timeout * 1000
+      if (found && fn.reservedConcurrency !== undefined && fn.reservedConcurrency >= 0) {
+        found.reservedConcurrency = fn.reservedConcurrency
+      }
     }
     app.routes.push(...stack.routes)
     Object.assign(app.functions, stack.functions)

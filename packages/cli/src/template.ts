@@ -43,6 +43,8 @@ export interface TemplateFunction {
    * undefined when it is an intrinsic the template alone cannot resolve.
    */
   timeoutMs?: number
+  /** `ReservedConcurrentExecutions`, when the template sets it. */
+  reservedConcurrency?: number
 }
 
 export interface TemplateApp {

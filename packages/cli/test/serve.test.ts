@@ -182,6 +182,21 @@ describe('gateproof serve --template: each function times out as deployed (F-tim
     expect((await fetch(`${url}/plain`)).status).toBe(200)
   })
 
+  it("a function's ReservedConcurrentExecutions holds across its routes: a second invocation at once is a Lambda throttle, REST 500 (F-throttle)", async () => {
+    const { url, out } = await serveFull(['--template', `${fixtures}sam-reserved.yaml`])
+    // OneAtATimeFunction serves /one and /one-too; OpenFunction /open has no reservation.
+    const [first, second, open] = await Promise.all([
+      fetch(`${url}/one`),
+      new Promise((resolve) => setTimeout(resolve, 200)).then(() => fetch(`${url}/one-too`)),
+      new Promise((resolve) => setTimeout(resolve, 200)).then(() => fetch(`${url}/open`)),
+    ])
+    expect(first.status).toBe(200)
+    expect(second.status).toBe(500)
+    expect(await second.json()).toEqual({ message: 'Internal server error' })
+    expect(out()).toContain('GET /one-too → throttled → 500')
+    expect(open.status).toBe(200)
+  })
+
   it('--function-timeout-ms sets one timeout for every function, the template’s notwithstanding', async () => {
     const url = await serve([
       '--template',

@@ -67,6 +67,12 @@ export interface LocalGatewayOptions {
    */
   routeIntegrationTimeoutMs?: Record<string, number>
   /**
+   * Reserved concurrency per function, as Lambda counts it: keys are routes as in
+   * `routeAuthorizers`, each naming the function behind it and that function's limit; routes of one
+   * function share its count. Checked besides `reservedConcurrency`.
+   */
+  routeReservedConcurrency?: Record<string, { functionId: string; limit: number }>
+  /**
    * REST `STREAM` routes (a streaming handler): the idle timeout between chunks, default
    * 300 000 (Regional, ST5); a stream silent that long is cut.
    */
@@ -120,6 +126,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     integrationTimeoutMs,
   )
   const authorizerFor = routeAuthorizers(options)
+  const reservationFor = routeReservations(options)
+  /** Invocations running per function, for `routeReservedConcurrency`. */
+  const functionInFlight = new Map<string, number>()
   let inFlight = 0
 
   async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -148,10 +157,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       return streamExchange(req, res, event, startedAt, functionTimeoutFor(req))
     }
     let outcome: FunctionOutcome
-    if (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) {
+    const reservation = reservationFor(req)
+    const running = reservation ? (functionInFlight.get(reservation.functionId) ?? 0) : 0
+    if (
+      (options.reservedConcurrency !== undefined && inFlight >= options.reservedConcurrency) ||
+      (reservation !== undefined && running >= reservation.limit)
+    ) {
       outcome = { kind: 'throttled' }
     } else {
       inFlight += 1
+      if (reservation) functionInFlight.set(reservation.functionId, running + 1)
       outcome = await invoke(
         handler,
         event,
@@ -159,6 +174,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         integrationTimeoutFor(req),
         () => {
           inFlight -= 1
+          if (reservation) {
+            functionInFlight.set(
+              reservation.functionId,
+              (functionInFlight.get(reservation.functionId) ?? 1) - 1,
+            )
+          }
         },
       )
     }
@@ -559,6 +580,34 @@ function routeAuthorizers(
     const url = new URL(req.url ?? '/', 'http://local')
     const route = matchRoute(options.routes ?? [], url.pathname, req.method ?? 'GET')
     return route && byRoute.has(route.routeKey) ? byRoute.get(route.routeKey) : fallback
+  }
+}
+
+/** Each request's function reservation (`routeReservedConcurrency`), when its route has one. */
+function routeReservations(
+  options: LocalGatewayOptions,
+): (req: IncomingMessage) => { functionId: string; limit: number } | undefined {
+  const byRoute = new Map<string, { functionId: string; limit: number }>()
+  for (const [route, reservation] of Object.entries(options.routeReservedConcurrency ?? {})) {
+    const spaced = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim())
+    if (
+      !spaced ||
+      typeof reservation?.functionId !== 'string' ||
+      !Number.isInteger(reservation.limit) ||
+      reservation.limit < 0
+    ) {
+      throw new GateproofOptionsError(
+        '@gateproof/testing',
+        `routeReservedConcurrency maps routes with their method, such as "GET /orders/{id}", to { functionId, limit } (a whole number ≥ 0); got ${JSON.stringify(route)}`,
+      )
+    }
+    byRoute.set(`${spaced[1]?.toUpperCase()} ${spaced[2]}`, reservation)
+  }
+  if (byRoute.size === 0) return () => undefined
+  return (req) => {
+    const url = new URL(req.url ?? '/', 'http://local')
+    const route = matchRoute(options.routes ?? [], url.pathname, req.method ?? 'GET')
+    return route ? byRoute.get(route.routeKey) : undefined
   }
 }
 
