@@ -7,7 +7,10 @@ import { enableTypeScript, isTypeScript } from './typescript.js'
 
 /** `./dist/handler.js#handler` → the file and the export (`handler` when omitted). */
 export function parseTarget(target: string): { modulePath: string; exportName: string } {
-  const hash = target.lastIndexOf('#')
+  // An export name holds no path separator: after a '#' that is followed by one, the '#' belongs
+  // to a directory or file name ("we#b/handler.mjs"), and the export is the default.
+  const last = target.lastIndexOf('#')
+  const hash = last >= 0 && /[/\\]/.test(target.slice(last + 1)) ? -1 : last
   const modulePath = hash < 0 ? target : target.slice(0, hash)
   const exportName = hash < 0 ? 'handler' : target.slice(hash + 1)
   if (!modulePath || !exportName) {
