@@ -46,7 +46,8 @@ async function read(file: string, source: string, dispose: () => void): Promise<
     templates = await loadTemplates(file)
   } catch (error) {
     dispose()
-    throw new Error(`cannot read ${source}: ${(error as Error).message}`)
+    // A template that cannot be read is a bad argument, exit 2, as gateproof doctor has it.
+    throw new UsageError(`cannot read ${source}: ${(error as Error).message}`)
   }
   // Relative code paths start beside a template file, or at the cloud assembly's root.
   const baseDir = statSync(file).isDirectory() ? file : dirname(file)

@@ -246,6 +246,15 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(ordinary('GET /plain')).toMatchObject({ outcome: 'returned', client: { status: 200 } })
   }, 30_000)
 
+  it('a template that cannot be read is exit 2, as gateproof doctor has it, with the file and the problem named', async () => {
+    const checked = await check(['--template', `${fixtures}malformed.template`])
+    expect(checked.code).toBe(2)
+    expect(checked.err).toMatch(/malformed\.template: not valid JSON or YAML/)
+    const io = memoryIo()
+    expect(await main(['serve', '--template', `${fixtures}malformed.template`], io)).toBe(2)
+    expect(io.err()).toMatch(/malformed\.template: not valid JSON or YAML/)
+  })
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)
