@@ -50,6 +50,14 @@ const RESERVED_HEADERS = [
   'x-amzn-errortype',
 ]
 
+/**
+ * The bytes of header lines (`name: value\r\n`) a thrown error may add to its answer: with
+ * the contract's own headers and a decorator's (CORS), within what every front door takes —
+ * REST's 10 240 bytes in all (§6.4), ALB's 16 KB a line (A7). Past it proxy shape would
+ * replace the answer with a 500.
+ */
+const MAX_THROWN_HEADER_BYTES = 8 * 1024
+
 const MAX_TITLE_LENGTH = 200
 const MAX_MESSAGE_LENGTH = 1_000
 const ERROR_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/
@@ -144,5 +152,13 @@ function safeHeaders(headers: unknown): Record<string, string> {
     if (!RESERVED_HEADERS.includes(name.toLowerCase())) kept[name] = read[name]
   }
   // mergeHeaders drops names and values with CR, LF or NUL (H3).
-  return mergeHeaders(kept)
+  const merged = mergeHeaders(kept)
+  let bytes = 0
+  for (const name of Object.keys(merged)) {
+    const line = Buffer.byteLength(name) + Buffer.byteLength(merged[name] as string) + 4
+    // A header that does not fit is left out; smaller ones after it may still fit.
+    if (bytes + line > MAX_THROWN_HEADER_BYTES) delete merged[name]
+    else bytes += line
+  }
+  return merged
 }
