@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import { doctorCommand } from '@gateproof/observability'
-import type { Command, CommandIo } from './command.js'
+import { type Command, type CommandIo, EXIT_FINDINGS, EXIT_USAGE, UsageError } from './command.js'
 import { isCdkApp, synthesizeCdkApp } from './template-source.js'
 
 /** Options of `gateproof doctor` that take the next argument as their value. */
@@ -34,7 +34,9 @@ export const cliDoctorCommand: Command = {
       return await doctorCommand.run(args, io)
     } catch (error) {
       io.stderr.write(`gateproof doctor: ${(error as Error)?.message ?? String(error)}\n`)
-      return 2
+      // A CDK app that fails to synthesize is a failure (1), as for serve and check; the rest
+      // (a cdk.json without an app entry) is how doctor was called (2).
+      return error instanceof UsageError ? EXIT_USAGE : EXIT_FINDINGS
     } finally {
       for (const dispose of disposals) dispose()
     }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/main.js'
@@ -23,6 +26,21 @@ describe('gateproof doctor, registered by @gateproof/observability (issue 17)', 
     )
     expect(io.out()).toContain('synthesized first')
     expect(io.out()).toContain('--shedding-limit')
+  })
+
+  it('a CDK app that fails to synthesize is a failure, exit 1, as serve and check have it (the README’s exit codes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gateproof-cdk-broken-'))
+    try {
+      writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ app: 'npx tsx app.ts' }))
+      writeFileSync(join(dir, 'app.ts'), "throw new Error('no account configured')\n")
+      const io = { ...memoryIo(), cwd: dir }
+      expect(await main(['doctor', 'cdk.json'], io)).toBe(1)
+      expect(io.err()).toContain('no account configured')
+      const checked = { ...memoryIo(), cwd: dir }
+      expect(await main(['check', '--template', 'cdk.json'], checked)).toBe(1)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('gateproof doctor on a file that is not there exits 2 with the path named', async () => {
