@@ -510,6 +510,11 @@ class StreamTap {
           'TimeoutError',
         ),
       )
+    } else if (reason === 'client-closed') {
+      // Nobody reads what the handler's producers make any more (ST7): let them stop too.
+      this.#options.state.controller.abort(
+        new DOMException('The client closed the stream', 'AbortError'),
+      )
     }
     this.#source?.stop()
     this.#pending?.(new Stop(reason))

@@ -38,7 +38,10 @@ export type StreamFailure =
  * middleware runs; the streaming middlewares fill in its policies in `before`.
  */
 export interface StreamState {
-  /** Aborted (with a `TimeoutError`) when a stream deadline ends the stream; the handler's `signal` follows it. */
+  /**
+   * Aborted when a stream deadline ends the stream (a `TimeoutError`) or the client goes
+   * away (an `AbortError`); the handler's `signal` follows it.
+   */
   readonly controller: AbortController
   /** Epoch ms by which the stream must have ended (`streamDeadline`). */
   totalAt?: number
