@@ -65,6 +65,26 @@ describe("gateproof serve --route (issue 13: 'the local gateway cannot route pat
     expect(await response.json()).toEqual({ message: 'Not Found' })
   })
 
+  it("the gateway's own unrouted answer carries its request id, as every REST response does (§6.1: x-amzn-RequestId; HTTP API apigw-requestid)", async () => {
+    const rest = await serve([`${fixture}#handler`, '--route', 'GET /orders/{id}'])
+    const restAnswer = await fetch(`${rest}/nothing`)
+    expect(restAnswer.status).toBe(403)
+    expect(restAnswer.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('…and on HTTP API, apigw-requestid', async () => {
+    const http = await serve([
+      `${fixture}#handler`,
+      '--integration',
+      'http-api',
+      '--route',
+      'GET /orders/{id}',
+    ])
+    const httpAnswer = await fetch(`${http}/customers/1`)
+    expect(httpAnswer.status).toBe(404)
+    expect(httpAnswer.headers.get('apigw-requestid')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
   it('without routes every path reaches the handler as its own resource', async () => {
     const url = await serve([`${fixture}#handler`])
     expect(await (await fetch(`${url}/anything/here`)).json()).toMatchObject({

@@ -136,7 +136,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const body = await readBody(req)
     const unrouted = isUnrouted(options, req)
     if (unrouted) {
-      answerWithoutHandler(req, res, startedAt, 'unrouted', unrouted, unrouted.headers)
+      // The gateway's own answer carries its request id too (§6.1), though no event was made.
+      answerWithoutHandler(req, res, startedAt, 'unrouted', unrouted, {
+        ...unrouted.headers,
+        ...gatewayHeaders(options.integration, { requestContext: { requestId: randomUUID() } }),
+      })
       return
     }
     let event = toEvent(options, req, body, startedAt)
