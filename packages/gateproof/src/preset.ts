@@ -16,7 +16,7 @@ import {
 import { errorMapper, streamErrors } from '@gateproof/error-mapper'
 import { loadShedder } from '@gateproof/load-shedder'
 import { proxyShape, type StreamShapeOptions, streamShape } from '@gateproof/proxy-shape'
-import { streamDeadline, timeoutGuard } from '@gateproof/timeout-guard'
+import { getDeadline, streamDeadline, timeoutGuard } from '@gateproof/timeout-guard'
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core'
 import type { APIGatewayProxyEvent, Context, LambdaFunctionURLEvent } from 'aws-lambda'
 import { type GateproofOptions, validateOptions } from './options.js'
@@ -177,6 +177,7 @@ type OnError = NonNullable<MiddlewareObj['onError']>
  */
 function tolerantOnError(onError: OnError, judges: Judges | undefined): OnError {
   const adopt = (request: RequestLike, error: unknown): undefined => {
+    if (getDeadline(request)?.timedOut === true) return undefined
     if (error !== request.error && typeof error === 'object' && error !== null) {
       try {
         ;(error as { cause?: unknown }).cause ??= request.error
@@ -235,6 +236,9 @@ function settleEarly(
   judge: Phase,
 ): unknown {
   if (value === undefined && !('earlyResponse' in request)) return undefined
+  // H5: an answer that comes after the guard answered the timeout is dropped, as a late
+  // handler result is: judging it would log and count a response no client gets (H7).
+  if (getDeadline(request)?.timedOut === true) return value
   request.response = value === undefined ? request.earlyResponse : value
   judge(request)
   const judged = request.response

@@ -98,3 +98,33 @@ describe('an onError that answers behind gateproof() is judged too', () => {
     },
   )
 })
+
+describe('an early answer that comes after the deadline (H5, H7)', () => {
+  it('is not judged: the timeout is the request’s one log line', async () => {
+    const { Logger } = await import('@aws-lambda-powertools/logger')
+    const { captureOutput } = await import('@gateproof/testing')
+    const T0 = Date.UTC(2026, 10, 22, 12, 0, 0)
+    vi.useFakeTimers({ fakeNodeBuiltins: true, now: T0 })
+    const capture = captureOutput()
+    try {
+      const slow = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 40_000))
+        return { statusCode: 200, body: { late: true } }
+      }
+      const handler = gateproof(ok as never, { logger: new Logger({ serviceName: 'orders' }) }).use(
+        { before: slow },
+      )
+      const invocation = handler(
+        eventFor('rest', {}, { arrivedAt: T0 }) as never,
+        lambdaContext({ remainingMs: 900_000 }),
+      )
+      await vi.advanceTimersByTimeAsync(30_000)
+      expect(await invocation).toMatchObject({ statusCode: 504 })
+      await vi.advanceTimersByTimeAsync(60_000)
+    } finally {
+      capture.stop()
+      vi.useRealTimers()
+    }
+    expect(capture.logs().map((line) => line.message)).toEqual(['Request timed out'])
+  })
+})
