@@ -109,11 +109,17 @@ export function helpText(help: CommandHelp): string {
 }
 
 /** A whole number ≥ 0 from a flag, or a usage error naming the flag. */
-export function wholeNumber(name: string, value: string | undefined): number | undefined {
+export function wholeNumber(
+  name: string,
+  value: string | undefined,
+  range: { min?: number; max?: number } = {},
+): number | undefined {
   if (value === undefined) return undefined
   const n = Number(value)
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0) {
-    throw new UsageError(`--${name} must be a whole number, got "${value}"`)
+  const { min = 0, max } = range
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || (max !== undefined && n > max)) {
+    const bounds = max !== undefined ? ` from ${min} to ${max}` : min > 0 ? ` from ${min}` : ''
+    throw new UsageError(`--${name} must be a whole number${bounds}, got "${value}"`)
   }
   return n
 }

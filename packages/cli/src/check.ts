@@ -110,7 +110,7 @@ export const CHECK_OPTIONS: CheckOption[] = [
     value: '<n>',
     help: 'how long to wait for the handler (default: the integration timeout, else the function timeout; never past the function timeout)',
     apply: (value, s) => {
-      s.timeoutMs = wholeNumber('timeout-ms', String(value))
+      s.timeoutMs = wholeNumber('timeout-ms', String(value), { min: 1 })
     },
   },
   {
@@ -120,7 +120,7 @@ export const CHECK_OPTIONS: CheckOption[] = [
     help: "the function's configured timeout: the context's remaining time (default: the template's Timeout, else 30000)",
     apply: (value, s) => {
       s.functionTimeoutMs =
-        wholeNumber('function-timeout-ms', String(value)) ?? DEFAULT_FUNCTION_TIMEOUT_MS
+        wholeNumber('function-timeout-ms', String(value), { min: 1 }) ?? DEFAULT_FUNCTION_TIMEOUT_MS
     },
   },
   {

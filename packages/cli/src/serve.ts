@@ -67,14 +67,19 @@ type WholeNumberSetting =
   | 'reservedConcurrency'
 
 /** A `--<flag> <n>` that sets one whole-number option of the local gateway, so each such flag is one line. */
-function gatewayWholeNumber(name: string, key: WholeNumberSetting, help: string): ServeOption {
+function gatewayWholeNumber(
+  name: string,
+  key: WholeNumberSetting,
+  help: string,
+  range: { min?: number; max?: number } = {},
+): ServeOption {
   return {
     name,
     type: 'string',
     value: '<n>',
     help,
     apply: (value, s) => {
-      s.gateway[key] = wholeNumber(name, text(value))
+      s.gateway[key] = wholeNumber(name, text(value), range)
     },
   }
 }
@@ -101,7 +106,9 @@ export const SERVE_OPTIONS: ServeOption[] = [
       s.integration = parseIntegration(text(value))
     },
   },
-  gatewayWholeNumber('port', 'port', 'port to listen on (default 3000; 0 picks a free one)'),
+  gatewayWholeNumber('port', 'port', 'port to listen on (default 3000; 0 picks a free one)', {
+    max: 65_535,
+  }),
   {
     name: 'host',
     type: 'string',
@@ -115,11 +122,13 @@ export const SERVE_OPTIONS: ServeOption[] = [
     'integration-timeout-ms',
     'integrationTimeoutMs',
     "the gateway's timeout (default: a template route's TimeoutInMillis, else REST 29000, HTTP API 30000, none for ALB/Function URL)",
+    { min: 1 },
   ),
   gatewayWholeNumber(
     'function-timeout-ms',
     'functionTimeoutMs',
     "the function's configured timeout (default: each template function's Timeout, else 30000)",
+    { min: 1 },
   ),
   gatewayWholeNumber(
     'reserved-concurrency',

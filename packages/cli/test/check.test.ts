@@ -255,6 +255,21 @@ describe('gateproof check (issue 17: "the handler, checked as the gateway will s
     expect(io.err()).toMatch(/malformed\.template: not valid JSON or YAML/)
   })
 
+  it.each([
+    [
+      ['x.mjs', '--function-timeout-ms', '0'],
+      /--function-timeout-ms must be a whole number from 1/,
+    ],
+    [['x.mjs', '--timeout-ms', '0'], /--timeout-ms must be a whole number from 1/],
+  ])(
+    'rejects %j, a timeout no function or gateway has, as a usage error (exit 2)',
+    async (args, message) => {
+      const { code, err } = await check(args)
+      expect(code).toBe(2)
+      expect(err).toMatch(message)
+    },
+  )
+
   it('the text report never writes a CR, LF or NUL a handler echoed: they are shown escaped', async () => {
     const { out } = await check([`${handlers}#naive`])
     expect(out.includes('\r') || out.includes('\u0000')).toBe(false)

@@ -293,6 +293,25 @@ describe('gateproof serve: options come from one table', () => {
   })
 
   it.each([
+    [['h.mjs', '--port', '70000'], /--port must be a whole number from 0 to 65535, got "70000"/],
+    [
+      ['h.mjs', '--function-timeout-ms', '0'],
+      /--function-timeout-ms must be a whole number from 1/,
+    ],
+    [
+      ['h.mjs', '--integration-timeout-ms', '0'],
+      /--integration-timeout-ms must be a whole number from 1/,
+    ],
+  ])(
+    'rejects %j, a number no port or timeout can be, as a usage error (exit 2)',
+    async (args, message) => {
+      const io = memoryIo()
+      expect(await main(['serve', ...args], io)).toBe(2)
+      expect(io.err()).toMatch(message)
+    },
+  )
+
+  it.each([
     [['h.mjs', '--route', 'FETCH /x'], /--route "FETCH \/x" is not/],
     [['h.mjs', '--route', 'GET orders'], /--route "GET orders" is not/],
     [['h.mjs', '--port', 'eighty'], /--port must be a whole number/],
