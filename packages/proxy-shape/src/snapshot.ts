@@ -14,10 +14,7 @@ import { isBinary } from './values.js'
  * throws while being copied is returned as it is, for the rule engine to report.
  */
 export function snapshot(result: unknown): unknown {
-  if (!isPlainRecord(result)) {
-    const answer = answerOf(result, '')
-    return answer === result || !isPlainRecord(answer) ? answer : snapshot(answer)
-  }
+  if (!isPlainRecord(result)) return snapshotOfAnswer(result)
   try {
     // A spread reads each own enumerable property once and defines it on the copy as data
     // (never through a setter, `__proto__` included), like a key-by-key copy, but V8 clones a
@@ -61,12 +58,30 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function copyMap(value: unknown, lists: boolean, key: string): unknown {
-  if (!isPlainRecord(value)) {
-    const answer = answerOf(value, key)
-    if (answer === value || !isPlainRecord(answer)) return answer
-    return copyMap(answer, lists, key)
-  }
+  if (!isPlainRecord(value)) return copyMapOfAnswer(value, lists, key)
   if (!lists) return { ...value }
+  return copyLists(value)
+}
+
+// The rare paths out of line: with them in `snapshot` and `copyMap`, proxy-shape's `after`
+// (which inlines both) ran out of TurboFan's inlining budget before `isPlainRecord`, asked of
+// every response and its headers (~120 instructions a response).
+
+/** The snapshot of what a result that is no plain record answers (its `toJSON`, asked once). */
+function snapshotOfAnswer(result: unknown): unknown {
+  const answer = answerOf(result, '')
+  return answer === result || !isPlainRecord(answer) ? answer : snapshot(answer)
+}
+
+/** The copy of what a header map that is no plain record answers (its `toJSON`, asked once). */
+function copyMapOfAnswer(value: unknown, lists: boolean, key: string): unknown {
+  const answer = answerOf(value, key)
+  if (answer === value || !isPlainRecord(answer)) return answer
+  return copyMap(answer, lists, key)
+}
+
+/** A multi-value header map's copy: each list copied, `__proto__` kept as an own key. */
+function copyLists(value: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {}
   for (const name in value) {
     if (!Object.hasOwn(value, name)) continue
