@@ -11,7 +11,7 @@ export interface Block {
 }
 export declare function documents(root?: string): string[]
 export declare function blocks(text: string): Block[]
-export declare function importedPackages(source: string): string[]
+export declare function importedPackages(source: string, file?: string): string[]
 export declare function installedPackages(text: string): Set<string>
 export declare function check(root?: string): string[]
 export declare function rewrite(root?: string): string[]

@@ -98,8 +98,13 @@ export function blocks(text) {
 }
 
 /** Bare package names a module imports (`@scope/name`, `name`), without `node:` and relative imports. */
-export function importedPackages(source) {
+export function importedPackages(source, file = '') {
   const names = new Set()
+  // TypeScript knows Node's modules and globals only from @types/node: a project copying a
+  // .ts sample that uses them fails to typecheck without it (TS2580, TS2307).
+  if (file.endsWith('.ts') && /['"]node:|\bprocess\.|\bBuffer\./.test(source)) {
+    names.add('@types/node')
+  }
   const pattern =
     /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g
   for (const match of source.matchAll(pattern)) {
@@ -150,7 +155,7 @@ export function check(root = ROOT) {
             `${where}: the block differs from ${block.snippet}. Edit the file, then run \`pnpm snippets\`.`,
           )
         }
-        for (const name of importedPackages(source)) {
+        for (const name of importedPackages(source, block.snippet)) {
           if (!imported.has(name)) imported.set(name, block.snippet)
         }
       } else if (block.language === '') {

@@ -148,6 +148,40 @@ describe('README samples are real files (issue 13)', () => {
     }
   })
 
+  it('a TypeScript snippet that uses Node (node: modules, process, Buffer) needs @types/node on an install line', () => {
+    const root = mkdtempSync(join(tmpdir(), 'snippets-'))
+    try {
+      mkdirSync(join(root, 'docs/snippets/demo'), { recursive: true })
+      const typed =
+        "import { Readable } from 'node:stream'\n\nexport const body = Readable.from(['a'])\n"
+      const plain = 'export const port = process.env.PORT\n'
+      writeFileSync(join(root, 'docs/snippets/demo/typed.ts'), typed)
+      writeFileSync(join(root, 'docs/snippets/demo/plain.mjs'), plain)
+      const readme = (install: string) =>
+        [
+          '# demo',
+          '```sh',
+          install,
+          '```',
+          '<!-- snippet: docs/snippets/demo/typed.ts -->',
+          `\`\`\`ts\n${typed}\`\`\``,
+          '<!-- snippet: docs/snippets/demo/plain.mjs -->',
+          `\`\`\`js\n${plain}\`\`\``,
+          '',
+        ].join('\n')
+      writeFileSync(join(root, 'README.md'), readme('npm install gateproof'))
+      expect(check(root)).toEqual([
+        expect.stringMatching(
+          /^README\.md: docs\/snippets\/demo\/typed\.ts imports @types\/node, which no install line/,
+        ),
+      ])
+      writeFileSync(join(root, 'README.md'), readme('npm install --save-dev @types/node'))
+      expect(check(root)).toEqual([])
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   describe('every snippet runs as written', () => {
     let redis: RedisServer | undefined
     let services: Server | undefined
