@@ -1,6 +1,7 @@
 import {
   ENDS_AT_READING,
   type EventOf,
+  frontDoorOf,
   gateproofPlugin,
   type Integration,
   type PluginHooks,
@@ -129,7 +130,7 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
       ? undefined
       : { step: shape.after as Phase, error: shape.onError as Phase }
   const decorators = (options.decorators ?? []).map((decorator) =>
-    guardedMiddleware(decorator, judgeEarly),
+    guardedMiddleware(decorator, judgeEarly, forcedDoor(options.integration)),
   )
   const middlewares = [shape, ...decorators, guard, deadline, errors, shedder, mapper].filter(
     (part): part is NonNullable<typeof part> => part !== undefined,
@@ -165,6 +166,10 @@ function composeParts<TEvent>(options: GateproofOptions<TEvent>): ComposedParts 
 
 type OnError = NonNullable<MiddlewareObj['onError']>
 
+/** The front door the `integration` option names; `auto` (or none) detects it per request. */
+const forcedDoor = (integration: Integration | 'auto' | undefined): Integration | undefined =>
+  integration === 'auto' ? undefined : integration
+
 /**
  * H1, §2.1: Middy ends its onError chain at the first `onError` that throws and rejects the
  * invocation with that error, so gateproof's mapper and proxy shape, whose `onError`s run
@@ -175,8 +180,16 @@ type OnError = NonNullable<MiddlewareObj['onError']>
  * on, so the front door's answer is still gateproof's. For an event of no HTTP front door
  * gateproof's parts step aside and Middy rethrows that error, as before (H2).
  */
-function tolerantOnError(onError: OnError, judges: Judges | undefined): OnError {
+function tolerantOnError(
+  onError: OnError,
+  judges: Judges | undefined,
+  forced: Integration | undefined,
+): OnError {
   const adopt = (request: RequestLike, error: unknown): undefined => {
+    // H2: no HTTP front door, no gateproof answer: Middy's own rule — the chain ends and the
+    // invocation rejects with this error (Middy sets its `originalError` and `cause`). Going
+    // on would let a later `onError` answer, and an answered SQS batch is a lost one.
+    if (frontDoorOf(request, forced) === undefined) throw error
     if (getDeadline(request)?.timedOut === true) return undefined
     if (error !== request.error && typeof error === 'object' && error !== null) {
       try {
@@ -259,24 +272,34 @@ function judgedStep(step: Step, judge: Phase): Step {
 }
 
 /** A middleware of yours or a decorator: `onError` made tolerant, early answers judged. */
-function guardedMiddleware(middleware: MiddlewareObj, judges: Judges | undefined): MiddlewareObj {
+function guardedMiddleware(
+  middleware: MiddlewareObj,
+  judges: Judges | undefined,
+  forced: Integration | undefined,
+): MiddlewareObj {
   const { before, after, onError } = middleware
   const judged =
     judges !== undefined && (typeof before === 'function' || typeof after === 'function')
   if (!judged && typeof onError !== 'function') return middleware
-  const guarded: MiddlewareObj = { ...middleware }
+  // Middy reads the three hooks wherever they live (a class instance's are on its prototype),
+  // the spread copies only own enumerable ones: each is set here, wrapped or as it is.
+  const guarded: MiddlewareObj = { ...middleware, before, after, onError }
   if (judges !== undefined && typeof before === 'function')
     guarded.before = judgedStep(before, judges.step)
   if (judges !== undefined && typeof after === 'function')
     guarded.after = judgedStep(after, judges.step)
-  if (typeof onError === 'function') guarded.onError = tolerantOnError(onError, judges)
+  if (typeof onError === 'function') guarded.onError = tolerantOnError(onError, judges, forced)
   return guarded
 }
 
 /** The handler's `.use()`, `.before()`, `.after()` and `.onError()`, each middleware guarded. */
-function withGuardedUse<T extends MiddyfiedHandler>(handler: T, judges: Judges | undefined): T {
+function withGuardedUse<T extends MiddyfiedHandler>(
+  handler: T,
+  judges: Judges | undefined,
+  forced: Integration | undefined,
+): T {
   const { use, before, after, onError } = handler
-  const guard = (middleware: MiddlewareObj) => guardedMiddleware(middleware, judges)
+  const guard = (middleware: MiddlewareObj) => guardedMiddleware(middleware, judges, forced)
   handler.use = ((middlewares: MiddlewareObj | MiddlewareObj[]) =>
     use(Array.isArray(middlewares) ? middlewares.map(guard) : guard(middlewares))) as T['use']
   if (judges !== undefined) {
@@ -284,7 +307,7 @@ function withGuardedUse<T extends MiddyfiedHandler>(handler: T, judges: Judges |
     handler.after = ((step: Step) => after(judgedStep(step, judges.step))) as T['after']
   }
   handler.onError = ((middleware: OnError) =>
-    onError(tolerantOnError(middleware, judges))) as T['onError']
+    onError(tolerantOnError(middleware, judges, forced))) as T['onError']
   return handler
 }
 
@@ -467,7 +490,7 @@ export function gateproof(
   const { plugin, middlewares, foldable, decorators, judgeEarly } = composeParts(options)
   const used = foldable === undefined ? middlewares : foldParts(foldable, decorators)
   const built = middy(handler as never, plugin as never).use(used as never)
-  return withGuardedUse(built, judgeEarly) as never
+  return withGuardedUse(built, judgeEarly, forcedDoor(options.integration)) as never
 }
 
 gateproof.middlewares = gateproofMiddlewares
