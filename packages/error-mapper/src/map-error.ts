@@ -154,7 +154,12 @@ function safeHeaders(headers: unknown): Record<string, string> {
   // mergeHeaders drops names and values with CR, LF or NUL (H3).
   const merged = mergeHeaders(kept)
   let bytes = 0
-  for (const name of Object.keys(merged)) {
+  // The error's own Retry-After is counted first, so a large header before it cannot leave it
+  // out (and the mapper's default hint take its place); the others keep their order.
+  const names = Object.keys(merged).sort(
+    (a, b) => Number(b.toLowerCase() === 'retry-after') - Number(a.toLowerCase() === 'retry-after'),
+  )
+  for (const name of names) {
     const line = Buffer.byteLength(name) + Buffer.byteLength(merged[name] as string) + 4
     // A header that does not fit is left out; smaller ones after it may still fit.
     if (bytes + line > MAX_THROWN_HEADER_BYTES) delete merged[name]
