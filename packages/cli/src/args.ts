@@ -108,6 +108,12 @@ export function helpText(help: CommandHelp): string {
   return `${lines.join('\n')}\n`
 }
 
+/**
+ * The range of a timeout flag in ms: Node's timers wait at most 2^31 − 1 ms and fire a longer
+ * one after 1 ms, which would make every slower request the gateway's 502 or 504.
+ */
+export const TIMEOUT_MS_RANGE = { min: 1, max: 2_147_483_647 } as const
+
 /** A whole number ≥ 0 from a flag, or a usage error naming the flag. */
 export function wholeNumber(
   name: string,

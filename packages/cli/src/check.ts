@@ -13,6 +13,7 @@ import {
   helpText,
   parseCommandArgs,
   type SettingOption,
+  TIMEOUT_MS_RANGE,
   templateOption,
   wholeNumber,
 } from './args.js'
@@ -110,7 +111,7 @@ export const CHECK_OPTIONS: CheckOption[] = [
     value: '<n>',
     help: 'how long to wait for the handler (default: the integration timeout, else the function timeout; never past the function timeout)',
     apply: (value, s) => {
-      s.timeoutMs = wholeNumber('timeout-ms', String(value), { min: 1 })
+      s.timeoutMs = wholeNumber('timeout-ms', String(value), TIMEOUT_MS_RANGE)
     },
   },
   {
@@ -120,7 +121,8 @@ export const CHECK_OPTIONS: CheckOption[] = [
     help: "the function's configured timeout: the context's remaining time (default: the template's Timeout, else 30000)",
     apply: (value, s) => {
       s.functionTimeoutMs =
-        wholeNumber('function-timeout-ms', String(value), { min: 1 }) ?? DEFAULT_FUNCTION_TIMEOUT_MS
+        wholeNumber('function-timeout-ms', String(value), TIMEOUT_MS_RANGE) ??
+        DEFAULT_FUNCTION_TIMEOUT_MS
     },
   },
   {

@@ -12,6 +12,7 @@ import {
   helpText,
   parseCommandArgs,
   type SettingOption,
+  TIMEOUT_MS_RANGE,
   templateOption,
   wholeNumber,
 } from './args.js'
@@ -122,13 +123,13 @@ export const SERVE_OPTIONS: ServeOption[] = [
     'integration-timeout-ms',
     'integrationTimeoutMs',
     "the gateway's timeout (default: a template route's TimeoutInMillis, else REST 29000, HTTP API 30000, none for ALB/Function URL)",
-    { min: 1 },
+    TIMEOUT_MS_RANGE,
   ),
   gatewayWholeNumber(
     'function-timeout-ms',
     'functionTimeoutMs',
     "the function's configured timeout (default: each template function's Timeout, else 30000)",
-    { min: 1 },
+    TIMEOUT_MS_RANGE,
   ),
   gatewayWholeNumber(
     'reserved-concurrency',

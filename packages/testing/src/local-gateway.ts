@@ -113,8 +113,11 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const integrationTimeoutMs =
     options.integrationTimeoutMs === null
       ? undefined
-      : (options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration])
-  const functionTimeoutMs = options.functionTimeoutMs ?? 30_000
+      : timerMs(
+          'integrationTimeoutMs',
+          options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS[options.integration],
+        )
+  const functionTimeoutMs = timerMs('functionTimeoutMs', options.functionTimeoutMs ?? 30_000)
   const functionTimeoutFor = routeTimeouts(
     options,
     options.routeFunctionTimeoutMs,
@@ -616,6 +619,25 @@ function routeReservations(
 }
 
 /**
+ * Whole milliseconds a timer can wait: Node holds at most 2^31 − 1 and fires a longer one after
+ * 1 ms, which would make every slower request the gateway's 502 or 504 (F-timeout, §4).
+ */
+const MAX_TIMER_MS = 2_147_483_647
+const isTimerMs = (ms: unknown): ms is number =>
+  Number.isInteger(ms) && (ms as number) >= 1 && (ms as number) <= MAX_TIMER_MS
+
+/** A timeout option, or the error that names it and its range. */
+function timerMs<T extends number | undefined>(name: string, ms: T): T {
+  if (ms !== undefined && !isTimerMs(ms)) {
+    throw new GateproofOptionsError(
+      '@gateproof/testing',
+      `${name} must be whole milliseconds from 1 to ${MAX_TIMER_MS}; got ${JSON.stringify(ms)}`,
+    )
+  }
+  return ms
+}
+
+/**
  * Each request's timeout from a per-route table (`routeFunctionTimeoutMs`,
  * `routeIntegrationTimeoutMs`), else `fallback`.
  */
@@ -627,10 +649,10 @@ function routeTimeouts<T extends number | undefined>(
   const byRoute = new Map<string, number>()
   for (const [route, timeoutMs] of Object.entries(table ?? {})) {
     const spaced = /^([A-Za-z]+)\s+(\S+)$/.exec(route.trim())
-    if (!spaced || !Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    if (!spaced || !isTimerMs(timeoutMs)) {
       throw new GateproofOptionsError(
         '@gateproof/testing',
-        `per-route timeouts map routes with their method, such as "GET /orders/{id}", to whole milliseconds ≥ 1; got ${JSON.stringify(route)}: ${JSON.stringify(timeoutMs)}`,
+        `per-route timeouts map routes with their method, such as "GET /orders/{id}", to whole milliseconds from 1 to ${MAX_TIMER_MS}; got ${JSON.stringify(route)}: ${JSON.stringify(timeoutMs)}`,
       )
     }
     byRoute.set(`${spaced[1]?.toUpperCase()} ${spaced[2]}`, timeoutMs)
