@@ -23,6 +23,10 @@ const REST_REMAPPED = new Set([
 ])
 const REMAPPED_PREFIX_BYTES = 'X-Amzn-Remapped-'.length
 
+/** The bytes REST adds to a header named `name` when it remaps it (§6.2): 16 or 0. */
+export const restRemappedBytes = (name: string): number =>
+  REST_REMAPPED.has(name.toLowerCase()) ? REMAPPED_PREFIX_BYTES : 0
+
 /**
  * Size limits: Lambda's 6 MB (ALB 1 MB) for the serialised response, REST's
  * 10 240-byte header budget, ALB's 32 KB / 16 KB header limits. The checking pass
@@ -77,7 +81,7 @@ function headerBytes(response: unknown, remaps: boolean): { total: number; longe
   let longest = 0
   let contentType = false
   const line = (name: string, value: unknown) => {
-    const prefix = remaps && REST_REMAPPED.has(name.toLowerCase()) ? REMAPPED_PREFIX_BYTES : 0
+    const prefix = remaps ? restRemappedBytes(name) : 0
     const bytes = prefix + Buffer.byteLength(name) + Buffer.byteLength(String(value)) + 4
     total += bytes
     if (bytes > longest) longest = bytes

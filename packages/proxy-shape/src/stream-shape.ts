@@ -26,6 +26,7 @@ import { STATUS_DIGITS } from './fields.js'
 import { MODES, PACKAGE, type ProxyShapeMode } from './options.js'
 import { REST_HEADER_BYTES } from './profiles.js'
 import { reportViolations, type ViolationAction } from './report.js'
+import { restRemappedBytes } from './size.js'
 import { memberPath, type Violation, type ViolationRule } from './violations.js'
 
 /** The front doors that stream (ST1, ST31, ST32); `auto` detects them from each event. */
@@ -298,14 +299,17 @@ export function shapeStreamResponse(
 
 type Flag = (path: string, rule: ViolationRule, message: string, fatal?: boolean) => void
 
-/** Header lines as sent, `name: value\r\n` each; a cookie is one `Set-Cookie` line. */
+/**
+ * Header lines as REST sends them, `name: value\r\n` each, a name it remaps with its
+ * `X-Amzn-Remapped-` prefix (§6.2, as proxyShape counts them); a cookie is one `Set-Cookie` line.
+ */
 function headerBytes(
   headers: Record<string, string>,
   multi: Record<string, string[]>,
   cookies: string[],
 ): number {
   const line = (name: string, value: string) =>
-    Buffer.byteLength(name) + Buffer.byteLength(value) + 4
+    restRemappedBytes(name) + Buffer.byteLength(name) + Buffer.byteLength(value) + 4
   let total = 0
   for (const name of Object.keys(headers)) total += line(name, headers[name] as string)
   for (const name of Object.keys(multi)) {
