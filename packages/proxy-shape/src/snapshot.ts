@@ -36,7 +36,7 @@ export function snapshot(result: unknown): unknown {
       copy.body = answerOf(copy.body, 'body')
     }
     if (Array.isArray(copy.cookies) && isOwn(copy, 'cookies')) {
-      copy.cookies = copy.cookies.slice()
+      copy.cookies = copyCookies(copy.cookies)
     }
     return copy
   } catch {
@@ -78,6 +78,19 @@ function copyMapOfAnswer(value: unknown, lists: boolean, key: string): unknown {
   const answer = answerOf(value, key)
   if (answer === value || !isPlainRecord(answer)) return answer
   return copyMap(answer, lists, key)
+}
+
+/**
+ * The cookies' copy, each item's `toJSON` asked once (H9): the rules read a cookie's answer,
+ * and an item left as it was would be asked again by Lambda's serialiser.
+ */
+function copyCookies(cookies: readonly unknown[]): unknown[] {
+  const copy = cookies.slice()
+  for (let index = 0; index < copy.length; index++) {
+    const item = copy[index]
+    if (typeof item === 'object' && item !== null) copy[index] = answerOf(item, String(index))
+  }
+  return copy
 }
 
 /** A multi-value header map's copy: each list copied, `__proto__` kept as an own key. */
