@@ -353,7 +353,13 @@ function samEvents(
         { method, path: str(eventProps.Path) ?? '/', integration: 'rest', functionId: id },
         authorizer,
       )
-      timeoutOf(route, eventProps.TimeoutInMillis, apiProps.EndpointConfiguration)
+      // SAM's Globals.Api applies to every AWS::Serverless::Api, an explicit one too (IT1).
+      const endpoint =
+        apiProps.EndpointConfiguration ??
+        (apiId !== undefined && resources[apiId]?.Type === 'AWS::Serverless::Api'
+          ? globals.Api.EndpointConfiguration
+          : undefined)
+      timeoutOf(route, eventProps.TimeoutInMillis, endpoint)
       return [route]
     }
     const version = eventProps.PayloadFormatVersion ?? apiProps.PayloadFormatVersion
