@@ -5,12 +5,17 @@ import { type AnyHandler, installStreamingGlobals } from '@gateproof/testing'
 import { UsageError } from './command.js'
 import { enableTypeScript, isTypeScript } from './typescript.js'
 
+/** A module file name, as `importModule` loads it. */
+const MODULE_FILE = /\.(?:[cm]?js|[cm]?ts)$/
+
 /** `./dist/handler.js#handler` → the file and the export (`handler` when omitted). */
 export function parseTarget(target: string): { modulePath: string; exportName: string } {
-  // An export name holds no path separator: after a '#' that is followed by one, the '#' belongs
-  // to a directory or file name ("we#b/handler.mjs"), and the export is the default.
+  // An export name holds no path separator and is no module file name: after a '#' followed by
+  // either, the '#' belongs to a directory or file name ("we#b/handler.mjs", "report#2.mjs"),
+  // and the export is the default.
   const last = target.lastIndexOf('#')
-  const hash = last >= 0 && /[/\\]/.test(target.slice(last + 1)) ? -1 : last
+  const tail = target.slice(last + 1)
+  const hash = last >= 0 && (/[/\\]/.test(tail) || MODULE_FILE.test(tail)) ? -1 : last
   const modulePath = hash < 0 ? target : target.slice(0, hash)
   const exportName = hash < 0 ? 'handler' : target.slice(hash + 1)
   if (!modulePath || !exportName) {
