@@ -163,6 +163,14 @@ export function readThrownHeaders(headers: unknown): Record<string, string | num
       kept[name] = item
     }
   }
+  // The error's own Retry-After is read wherever it is in a larger bag: past the cap, the
+  // mapper's default hint (1 s) would take its place.
+  for (let i = MAX_THROWN_HEADERS; i < keys.length; i++) {
+    const name = keys[i] as string
+    if (name.toLowerCase() !== 'retry-after') continue
+    const item = readThrownField(headers, name)
+    if (typeof item === 'string' || typeof item === 'number') kept[name] = item
+  }
   return kept
 }
 

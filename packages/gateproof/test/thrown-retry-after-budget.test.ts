@@ -29,3 +29,16 @@ describe('Q-rest-headers / A7: the thrown Retry-After is never the header left o
     },
   )
 })
+
+describe('R-retry: the thrown Retry-After is kept past the first 64 headers read', () => {
+  it('a 429 whose Retry-After comes after 70 other headers keeps it', async () => {
+    const headers: Record<string, string> = {}
+    for (let i = 0; i < 70; i++) headers[`x-h${i}`] = 'v'
+    headers['Retry-After'] = '120'
+    const handler = gateproof(async () => {
+      throw createHttpError(429, 'slow down', { headers })
+    })
+    const text = JSON.stringify(await handler(eventFor('rest') as never, lambdaContext()))
+    expect(text).toMatch(/"retry-after":(\["120"\]|"120")/i)
+  })
+})
