@@ -1,5 +1,5 @@
 /**
- * §6.4 (Q-rest-headers), A7, with the mapper's `Retry-After` (R-retry): the thrown headers'
+ * §6.4 (Q-rest-headers), A7, with DESIGN's `Retry-After` on every 429 and 503 gateproof produces: the thrown headers'
  * 8 KiB budget keeps the error's own `Retry-After` whatever comes before it in the bag. A large
  * header first used the budget up, the service's hint (120 s) was left out, and the mapper's
  * default (1 s) went in its place: a throttled client came back 119 s too early.
@@ -30,7 +30,7 @@ describe('Q-rest-headers / A7: the thrown Retry-After is never the header left o
   )
 })
 
-describe('R-retry: the thrown Retry-After is kept past the first 64 headers read', () => {
+describe('DESIGN (Retry-After on every 429/503), facts “a 429 the function returns”: the thrown Retry-After is kept past the first 64 headers read', () => {
   it('a 429 whose Retry-After comes after 70 other headers keeps it', async () => {
     const headers: Record<string, string> = {}
     for (let i = 0; i < 70; i++) headers[`x-h${i}`] = 'v'
