@@ -23,9 +23,14 @@ const REST_REMAPPED = new Set([
 ])
 const REMAPPED_PREFIX_BYTES = 'X-Amzn-Remapped-'.length
 
-/** The bytes REST adds to a header named `name` when it remaps it (§6.2): 16 or 0. */
-export const restRemappedBytes = (name: string): number =>
-  REST_REMAPPED.has(name.toLowerCase()) ? REMAPPED_PREFIX_BYTES : 0
+/**
+ * One header line as sent, `name: value\r\n`; on REST (`remaps`) a name it remaps carries its
+ * `X-Amzn-Remapped-` prefix (§6.2).
+ */
+export function headerLineBytes(name: string, value: string, remaps: boolean): number {
+  const prefix = remaps && REST_REMAPPED.has(name.toLowerCase()) ? REMAPPED_PREFIX_BYTES : 0
+  return prefix + Buffer.byteLength(name) + Buffer.byteLength(value) + 4
+}
 
 /**
  * Size limits: Lambda's 6 MB (ALB 1 MB) for the serialised response, REST's
@@ -81,8 +86,7 @@ function headerBytes(response: unknown, remaps: boolean): { total: number; longe
   let longest = 0
   let contentType = false
   const line = (name: string, value: unknown) => {
-    const prefix = remaps ? restRemappedBytes(name) : 0
-    const bytes = prefix + Buffer.byteLength(name) + Buffer.byteLength(String(value)) + 4
+    const bytes = headerLineBytes(name, String(value), remaps)
     total += bytes
     if (bytes > longest) longest = bytes
     if (name.toLowerCase() === 'content-type') contentType = true

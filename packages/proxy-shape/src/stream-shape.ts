@@ -26,7 +26,7 @@ import { STATUS_DIGITS } from './fields.js'
 import { MODES, PACKAGE, type ProxyShapeMode } from './options.js'
 import { REST_HEADER_BYTES } from './profiles.js'
 import { reportViolations, type ViolationAction } from './report.js'
-import { restRemappedBytes } from './size.js'
+import { headerLineBytes } from './size.js'
 import { memberPath, type Violation, type ViolationRule } from './violations.js'
 
 /** The front doors that stream (ST1, ST31, ST32); `auto` detects them from each event. */
@@ -308,8 +308,7 @@ function headerBytes(
   multi: Record<string, string[]>,
   cookies: string[],
 ): number {
-  const line = (name: string, value: string) =>
-    restRemappedBytes(name) + Buffer.byteLength(name) + Buffer.byteLength(value) + 4
+  const line = (name: string, value: string) => headerLineBytes(name, value, true)
   let total = 0
   for (const name of Object.keys(headers)) total += line(name, headers[name] as string)
   for (const name of Object.keys(multi)) {
