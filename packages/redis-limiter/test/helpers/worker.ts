@@ -190,8 +190,8 @@ async function runFleet(task: Extract<WorkerTask, { kind: 'fleet' }>, redis: Red
   await Promise.all(Array.from({ length: task.loops }, loop))
   loopDelay.disable()
   const maxLoopDelayMs = loopDelay.max / 1e6
-  send({ kind: 'fleet', admitted, rejected, maxObserved, maxDecisionMs, maxLoopDelayMs })
   observer.disconnect()
+  return { kind: 'fleet', admitted, rejected, maxObserved, maxDecisionMs, maxLoopDelayMs } as const
 }
 
 process.once('message', async (task: WorkerTask) => {
@@ -199,13 +199,15 @@ process.once('message', async (task: WorkerTask) => {
     // Cold: the client and the limiter are created now, all processes at once.
     const redis = new Redis({ host: '127.0.0.1', port: task.port })
     redis.on('error', () => {})
-    await runFleet(task, redis)
+    const report = await runFleet(task, redis)
     // Lets the releases of the last tick, and the ZREM of an admission whose reply came after
     // its request gave up, leave before the connection closes: the first PING's reply comes after
     // every earlier reply, whose handlers queue their ZREMs; the second goes out after those.
     await redis.ping().catch(() => {})
     await new Promise((resolve) => setImmediate(resolve))
     await redis.ping().catch(() => {})
+    // Reported only now: the parent counts the leases left as soon as every report is in.
+    send(report)
     redis.disconnect()
     if (process.connected) process.disconnect?.()
     return
